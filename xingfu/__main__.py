@@ -1,0 +1,3 @@
+from xingfu.cli import main
+
+main()

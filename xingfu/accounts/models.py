@@ -1,0 +1,37 @@
+"""User accounts: every user has one role and one scope org unit (the subtree she works in)."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from xingfu.accounts.roles import Perm, Role, role_has
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    # A user without a scope cannot log in (rather than seeing everything).
+    scope = models.ForeignKey(
+        "orgunits.OrgUnit",
+        verbose_name=_("scope org unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    full_name = models.CharField(_("full name"), max_length=100, blank=True)
+    department = models.CharField(
+        _("department"), max_length=100, blank=True, help_text=_("For department liaisons: the partner department.")
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def can(self, perm: Perm) -> bool:
+        """Whether this user's role grants ``perm`` (where: always within ``scope``)."""
+        return bool(self.is_active and self.scope_id and role_has(self.role, perm))
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username

@@ -1,0 +1,27 @@
+import os
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+
+from xingfu.demo.loader import demo_logins, demo_villages
+
+
+class Command(BaseCommand):
+    help = "Load the synthetic demo district (villages, one login per role, demo data). Safe to run again."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--seed", type=int, default=2026, help="generator seed (default 2026)")
+        parser.add_argument("--persons", type=int, default=20_000,
+                            help="registry size once the registry module lands (500000 for the whole district)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        created = demo_villages(seed=options["seed"])
+        self.stdout.write(f"villages: {created} created")
+        password = os.environ.get("XINGFU_DEMO_PASSWORD") or settings.XINGFU_DEMO_PASSWORD_DEFAULT
+        logins = demo_logins(password=password)
+        self.stdout.write("")
+        self.stdout.write("Demo logins (password: %s%s):" % (
+            password, "" if os.environ.get("XINGFU_DEMO_PASSWORD") else ", set XINGFU_DEMO_PASSWORD to change it"))
+        for login in logins:
+            self.stdout.write(f"  {login.username:<20} {login.role.label!s:<28} scope {login.scope_code}")

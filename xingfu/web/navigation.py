@@ -1,0 +1,23 @@
+"""The modules in the top navigation. An app adds its entry here when its pages land; an entry
+shows only to roles whose permission table grants ``perm``."""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from xingfu.accounts.roles import Perm
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str | Promise
+    perm: Perm
+
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem("home", _("Home"), Perm.ORGUNITS_VIEW),
+    NavItem("orgunit-tree", _("Org units"), Perm.ORGUNITS_VIEW),
+    NavItem("audit-list", _("Audit trail"), Perm.AUDIT_VIEW),
+]
