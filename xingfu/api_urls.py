@@ -9,18 +9,29 @@ from rest_framework.routers import DefaultRouter
 from xingfu.accounts.api import UserViewSet, me
 from xingfu.audit.api import AuditEventViewSet
 from xingfu.orgunits.api import OrgUnitViewSet
+from xingfu.outreach.api import routes as outreach_routes
+from xingfu.oversight.api import routes as oversight_routes
+from xingfu.registry.api import routes as registry_routes
 
 router = DefaultRouter()
 router.include_root_view = False
 router.register("orgunits", OrgUnitViewSet, basename="orgunit")
 router.register("users", UserViewSet, basename="user")
 router.register("audit-events", AuditEventViewSet, basename="auditevent")
+for prefix, viewset, basename in [*registry_routes, *oversight_routes, *outreach_routes]:
+    router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
     path("me/", me, name="api-me"),
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="api-schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema", permission_classes=[AllowAny]), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema", permission_classes=[AllowAny]), name="api-redoc"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema", permission_classes=[AllowAny]),
+        name="api-docs",
+    ),
+    path(
+        "redoc/", SpectacularRedocView.as_view(url_name="api-schema", permission_classes=[AllowAny]), name="api-redoc"
+    ),
     path("", include(router.urls)),
 ]

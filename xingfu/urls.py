@@ -17,7 +17,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("orgunits/", include("xingfu.orgunits.urls")),
     path("audit/", audit_list, name="audit-list"),
+    path("registry/", include("xingfu.registry.urls")),
+    path("oversight/", include("xingfu.oversight.urls")),
+    path("outreach/", include("xingfu.outreach.urls")),
     path("api/", include("xingfu.api_urls")),
     path("admin/", admin.site.urls),
 ]
-

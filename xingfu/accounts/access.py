@@ -24,6 +24,14 @@ def scope_path(user: Any) -> str | None:
     return scope.path if scope is not None else None
 
 
+def scope_of(user: Any) -> OrgUnit:
+    """The user's scope unit; PermissionDenied for a user without one (who must see nothing)."""
+    scope = getattr(user, "scope", None) if scope_path(user) is not None else None
+    if scope is None:
+        raise PermissionDenied("Your account has no org unit assigned.")
+    return scope
+
+
 def scoped(user: Any, queryset: QuerySet[M], path_field: str) -> QuerySet[M]:
     """``queryset`` cut to rows whose org-unit path (``path_field``) lies in the user's subtree."""
     prefix = scope_path(user)

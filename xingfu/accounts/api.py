@@ -13,7 +13,9 @@ from xingfu.accounts.roles import PERMISSIONS, Role
 
 
 class UserSerializer(serializers.ModelSerializer[User]):
-    scope = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    scope: "serializers.SlugRelatedField[Any]" = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = User
@@ -42,7 +44,7 @@ class MeSerializer(UserSerializer):
 @extend_schema(summary="The signed-in user: role, scope and permissions", responses=MeSerializer)
 @api_view(["GET"])
 def me(request: Request) -> Response:
-    return Response(MeSerializer(request.user).data)
+    return Response(MeSerializer(request.user).data)  # type: ignore[arg-type]  # IsScopedUser: a real User
 
 
 @extend_schema(summary="User accounts in your scope (only yourself unless your role may see users)")

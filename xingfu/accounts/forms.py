@@ -12,8 +12,10 @@ class ScopedAuthenticationForm(AuthenticationForm):
         **AuthenticationForm.error_messages,
         # One generic message for any wrong username or password: nothing tells which was wrong.
         "invalid_login": _("Wrong username or password."),
-        "no_scope": _("Your account has no org unit assigned, so it cannot be used yet. "
-                      "Ask the district administrator to assign one."),
+        "no_scope": _(
+            "Your account has no org unit assigned, so it cannot be used yet. "
+            "Ask the district administrator to assign one."
+        ),
     }
 
     def confirm_login_allowed(self, user: Any) -> None:

@@ -44,8 +44,10 @@ def user_create(
         object_type="user",
         object_id=user.pk,
         orgunit=scope,
-        changes=field_changes(None, {"username": username, "role": role, "scope": scope.code,
-                                     "full_name": full_name, "department": department}),
+        changes=field_changes(
+            None,
+            {"username": username, "role": role, "scope": scope.code, "full_name": full_name, "department": department},
+        ),
     )
     return user
 

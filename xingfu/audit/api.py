@@ -9,12 +9,24 @@ from xingfu.audit.models import AuditEvent
 
 
 class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
-    orgunit = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    orgunit: "serializers.SlugRelatedField[Any]" = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = AuditEvent
-        fields = ["seq", "at", "actor_username", "action", "object_type", "object_id", "orgunit", "changes",
-                  "reason", "hash"]
+        fields = [
+            "seq",
+            "at",
+            "actor_username",
+            "action",
+            "object_type",
+            "object_id",
+            "orgunit",
+            "changes",
+            "reason",
+            "hash",
+        ]
 
 
 @extend_schema(summary="The audit trail of your scope (roles that may read it)")

@@ -47,8 +47,9 @@ def demo_villages(*, seed: int) -> int:
     for code, name_zh, name_en in village_names(seed):
         if code in existing:
             continue
-        orgunit_create(actor=None, code=code, name_zh=name_zh, name_en=name_en, level=Level.VILLAGE,
-                       parent=towns[code[:9]])
+        orgunit_create(
+            actor=None, code=code, name_zh=name_zh, name_en=name_en, level=Level.VILLAGE, parent=towns[code[:9]]
+        )
         created += 1
     return created
 
@@ -60,9 +61,15 @@ def demo_logins(*, password: str) -> list[DemoLogin]:
     for login in DEMO_LOGINS:
         user = User.objects.filter(username=login.username).first()
         if user is None:
-            user_create(actor=None, username=login.username, password=password, role=login.role,
-                        scope=OrgUnit.objects.get(code=login.scope_code), full_name=login.full_name,
-                        department=login.department)
+            user_create(
+                actor=None,
+                username=login.username,
+                password=password,
+                role=login.role,
+                scope=OrgUnit.objects.get(code=login.scope_code),
+                full_name=login.full_name,
+                department=login.department,
+            )
         elif not user.check_password(password):
             user_set_password(actor=None, user=user, password=password)
     return DEMO_LOGINS

@@ -10,7 +10,9 @@ from xingfu.orgunits.models import Level, OrgUnit
 
 
 class OrgUnitSerializer(serializers.ModelSerializer[OrgUnit]):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    parent: "serializers.SlugRelatedField[OrgUnit]" = serializers.SlugRelatedField(  # type: ignore[assignment]
+        slug_field="code", read_only=True, allow_null=True
+    )
     name = serializers.CharField(read_only=True)
 
     class Meta:

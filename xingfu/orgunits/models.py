@@ -43,7 +43,8 @@ class OrgUnit(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(level="district", parent__isnull=True) | Q(level__in=["town", "village"], parent__isnull=False),
+                condition=Q(level="district", parent__isnull=True)
+                | Q(level__in=["town", "village"], parent__isnull=False),
                 name="orgunit_only_district_is_root",
             ),
             models.CheckConstraint(condition=~Q(code=""), name="orgunit_code_not_empty"),

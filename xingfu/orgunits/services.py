@@ -33,11 +33,15 @@ def orgunit_create(
             raise ValidationFailed(_("A district has no parent."), field="parent")
     else:
         if parent is None or parent.level != PARENT_LEVEL[lvl]:
-            raise ValidationFailed(_("A %(level)s must sit under a %(parent)s.") % {
-                "level": lvl.label, "parent": Level(PARENT_LEVEL[lvl]).label}, field="parent")
+            raise ValidationFailed(
+                _("A %(level)s must sit under a %(parent)s.")
+                % {"level": lvl.label, "parent": Level(PARENT_LEVEL[lvl]).label},
+                field="parent",
+            )
         if not code.startswith(parent.code):
-            raise ValidationFailed(_("The code must begin with the parent's code %(code)s.") % {
-                "code": parent.code}, field="code")
+            raise ValidationFailed(
+                _("The code must begin with the parent's code %(code)s.") % {"code": parent.code}, field="code"
+            )
     if OrgUnit.objects.filter(code=code).exists():
         raise ValidationFailed(_("An org unit with code %(code)s already exists.") % {"code": code}, field="code")
     unit = OrgUnit(code=code, name_zh=name_zh, name_en=(name_en or "").strip(), level=lvl, parent=parent)

@@ -4,7 +4,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from xingfu.accounts.access import access_orgunit_by_code, access_orgunits, require
+from xingfu.accounts.access import access_orgunit_by_code, access_orgunits, require, scope_of
 from xingfu.accounts.roles import Perm
 from xingfu.orgunits.selectors import orgunit_ancestors, orgunit_children_with_counts
 
@@ -13,7 +13,7 @@ from xingfu.orgunits.selectors import orgunit_ancestors, orgunit_children_with_c
 def orgunit_tree(request: HttpRequest) -> HttpResponse:
     """The tree from the user's scope down; ``?q=`` searches names and codes within the scope."""
     require(request.user, Perm.ORGUNITS_VIEW)
-    root = request.user.scope  # type: ignore[union-attr]
+    root = scope_of(request.user)
     q = request.GET.get("q", "").strip()
     context: dict = {"root": root, "q": q, "ancestors": orgunit_ancestors(root)}
     if q:

@@ -18,6 +18,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        items.append({"url": url, "label": item.label, "active": request.path == url or (
-            url != "/" and request.path.startswith(url))})
+        items.append(
+            {
+                "url": url,
+                "label": item.label,
+                "active": request.path == url or (url != "/" and request.path.startswith(url)),
+            }
+        )
     return {"nav_items": items}

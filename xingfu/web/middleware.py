@@ -20,6 +20,8 @@ class XingfuErrorMiddleware:
         if not isinstance(exception, XingfuError):
             return None
         return render(
-            request, "web/error.html", {"status": exception.status_code, "reason": exception.message},
+            request,
+            "web/error.html",
+            {"status": exception.status_code, "reason": exception.message},
             status=exception.status_code,
         )

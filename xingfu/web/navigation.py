@@ -18,6 +18,9 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem("home", _("Home"), Perm.ORGUNITS_VIEW),
+    NavItem("registry-home", _("Registry"), Perm.REGISTRY_VIEW),
+    NavItem("oversight-home", _("Oversight"), Perm.OVERSIGHT_VIEW),
+    NavItem("outreach-home", _("Outreach"), Perm.OUTREACH_VIEW),
     NavItem("orgunit-tree", _("Org units"), Perm.ORGUNITS_VIEW),
     NavItem("audit-list", _("Audit trail"), Perm.AUDIT_VIEW),
 ]

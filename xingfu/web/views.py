@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from xingfu.accounts.access import access_audit_events, access_users
+from xingfu.accounts.access import access_audit_events, access_users, scope_of
 from xingfu.accounts.roles import PERMISSIONS, Perm, Role
 from xingfu.orgunits.selectors import orgunit_ancestors, orgunit_children_with_counts, orgunit_level_counts
 
@@ -11,7 +11,7 @@ from xingfu.orgunits.selectors import orgunit_ancestors, orgunit_children_with_c
 def home(request: HttpRequest) -> HttpResponse:
     """The home page, scoped to the user's place in the hierarchy."""
     user = request.user
-    scope = user.scope  # type: ignore[union-attr]
+    scope = scope_of(user)
     role = Role(user.role)  # type: ignore[union-attr]
     context = {
         "scope": scope,

@@ -12,8 +12,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=2026, help="generator seed (default 2026)")
-        parser.add_argument("--persons", type=int, default=20_000,
-                            help="registry size once the registry module lands (500000 for the whole district)")
+        parser.add_argument(
+            "--persons",
+            type=int,
+            default=20_000,
+            help="registry size once the registry module lands (500000 for the whole district)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         created = demo_villages(seed=options["seed"])
@@ -21,7 +25,7 @@ class Command(BaseCommand):
         password = os.environ.get("XINGFU_DEMO_PASSWORD") or settings.XINGFU_DEMO_PASSWORD_DEFAULT
         logins = demo_logins(password=password)
         self.stdout.write("")
-        self.stdout.write("Demo logins (password: %s%s):" % (
-            password, "" if os.environ.get("XINGFU_DEMO_PASSWORD") else ", set XINGFU_DEMO_PASSWORD to change it"))
+        hint = "" if os.environ.get("XINGFU_DEMO_PASSWORD") else ", set XINGFU_DEMO_PASSWORD to change it"
+        self.stdout.write(f"Demo logins (password: {password}{hint}):")
         for login in logins:
             self.stdout.write(f"  {login.username:<20} {login.role.label!s:<28} scope {login.scope_code}")
