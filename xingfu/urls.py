@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("orgunits/", include("xingfu.orgunits.urls")),
     path("audit/", audit_list, name="audit-list"),
+    path("registry/import/", include("xingfu.registry.import_urls")),
     path("registry/", include("xingfu.registry.urls")),
     path("oversight/", include("xingfu.oversight.urls")),
     path("outreach/", include("xingfu.outreach.urls")),
