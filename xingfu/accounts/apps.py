@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "xingfu.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from xingfu.accounts import signals  # noqa: F401 - connects the audit receivers
