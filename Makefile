@@ -57,7 +57,7 @@ pytest: install-test browser-deps
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 test: install-test browser-deps lint typecheck
-	$(BIN)/xingfu makemigrations --check --dry-run -v0 || (echo "Model changes without a migration"; exit 1)
+	SECRET_KEY=check-only-not-a-real-key $(BIN)/xingfu makemigrations --check --dry-run -v0 || (echo "Model changes without a migration"; exit 1)
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 clean:

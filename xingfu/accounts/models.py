@@ -1,5 +1,7 @@
 """User accounts: every user has one role and one scope org unit (the subtree she works in)."""
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -35,7 +37,7 @@ class User(AbstractUser):
     # The Django admin is the district administrator's tool (Perm.ADMIN_SITE); inside it she may use every
     # model page, including third-party ones such as unlocking an axes lock-out. Nobody else gets model
     # permissions: every other role works through Xingfu's own pages, where the role table decides.
-    def has_perm(self, perm: str, obj: object = None) -> bool:
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
         if self.can(Perm.ADMIN_SITE):
             return True
         return super().has_perm(perm, obj)
