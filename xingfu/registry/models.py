@@ -274,3 +274,6 @@ class LifeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date}"
+
+
+from xingfu.registry.models_imports import ImportBatch  # noqa: E402,F401
