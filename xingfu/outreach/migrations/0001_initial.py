@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('orgunits', '0002_load_district'),
-        ('registry', '0002_import_batch'),
+        ('registry', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
