@@ -14,6 +14,7 @@ children of its couple on the date: the head and the spouse, counted once each.
 """
 
 import datetime
+from typing import Any
 
 from django.db import models
 from django.db.models import (
@@ -141,7 +142,7 @@ def _family_type() -> Case:
     )
 
 
-def _with_totals_and_type(qs: QuerySet[models.Model]) -> QuerySet[models.Model]:
+def _with_totals_and_type(qs: QuerySet[Any]) -> QuerySet[Any]:
     return qs.annotate(
         children_ever=F("sons_ever") + F("daughters_ever"),
         living_children=F("living_sons") + F("living_daughters"),
@@ -157,7 +158,7 @@ def _membership_on(on: datetime.date) -> QuerySet[Membership]:
     return Membership.objects.filter(start_date__lte=on).filter(Q(end_date__isnull=True) | Q(end_date__gt=on))
 
 
-def persons_with_facts(qs: QuerySet[Person], *, on: datetime.date) -> QuerySet[Person]:
+def persons_with_facts(qs: QuerySet[Person], *, on: datetime.date) -> QuerySet[Any]:
     """``qs`` annotated, for the date ``on``, with:
 
     - ``age`` (completed years) and ``alive`` (born and not dead on the date)
@@ -182,10 +183,10 @@ def persons_with_facts(qs: QuerySet[Person], *, on: datetime.date) -> QuerySet[P
         first_child_birth_date=Subquery(parentage.filter(kind=EventKind.BIRTH).order_by("date").values("date")[:1]),
         **_child_counts(parentage, on),
     )
-    return _with_totals_and_type(annotated)  # type: ignore[return-value]
+    return _with_totals_and_type(annotated)
 
 
-def households_with_facts(qs: QuerySet[Household], *, on: datetime.date) -> QuerySet[Household]:
+def households_with_facts(qs: QuerySet[Household], *, on: datetime.date) -> QuerySet[Any]:
     """``qs`` annotated, for the date ``on``, with ``members`` (persons belonging that day) and the child
     counts and ``family_type`` of the household's couple (head and spouse that day); ``residence`` is
     the household's own field."""
@@ -208,7 +209,7 @@ def households_with_facts(qs: QuerySet[Household], *, on: datetime.date) -> Quer
         ),
         **_child_counts(parentage, on),
     )
-    return _with_totals_and_type(annotated)  # type: ignore[return-value]
+    return _with_totals_and_type(annotated)
 
 
 def has_living_child_under(*, on: datetime.date, years: int) -> Exists:
