@@ -23,6 +23,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from xingfu.accounts.access import scope_path, scoped
 from xingfu.orgunits.models import Level, OrgUnit
@@ -38,6 +39,11 @@ from xingfu.registry.models import Person
 # The kinds of activity the coverage view shows per village: the event kinds, and trainings held there.
 TRAINING = "training"
 ACTIVITY_KINDS: list[str] = [*EventKind.values, TRAINING]
+
+
+def activity_label(kind: str) -> str:
+    """The name of an activity kind in the user's language."""
+    return str(_("Village training")) if kind == TRAINING else str(EventKind(kind).label)
 
 
 def _year_range(year: int) -> tuple[dt.date, dt.date]:
@@ -183,6 +189,11 @@ class CoverageRow:
     @property
     def kinds(self) -> list[str]:
         return [k for k in ACTIVITY_KINDS if self.counts.get(k)]
+
+    @property
+    def details(self) -> list[tuple[str, int]]:
+        """``[(activity name, count)]`` for the kinds that took place."""
+        return [(activity_label(k), self.counts[k]) for k in self.kinds]
 
     @property
     def shade(self) -> int:
