@@ -43,18 +43,24 @@ def events_for_user(user: Any) -> QuerySet[LifeEvent]:
     return scoped(user, LifeEvent.objects.all(), "orgunit__path")
 
 
+def _pk(value: Any) -> int | None:
+    """``value`` as a primary key, or None for anything that cannot be one (so no query overflows)."""
+    text = str(value)
+    return int(text) if text.isdigit() and len(text) <= 18 else None
+
+
 def person_get(user: Any, pk: Any) -> Person:
     """The person with ``pk`` if the user may see her; 404 otherwise, whether she exists or not."""
-    person = persons_for_user(user).select_related("orgunit").filter(pk=pk).first() if str(pk).isdigit() else None
+    key = _pk(pk)
+    person = persons_for_user(user).select_related("orgunit").filter(pk=key).first() if key else None
     if person is None:
         raise NotFound("No such person in your scope.")
     return person
 
 
 def household_get(user: Any, pk: Any) -> Household:
-    household = (
-        households_for_user(user).select_related("orgunit", "head").filter(pk=pk).first() if str(pk).isdigit() else None
-    )
+    key = _pk(pk)
+    household = households_for_user(user).select_related("orgunit", "head").filter(pk=key).first() if key else None
     if household is None:
         raise NotFound("No such household in your scope.")
     return household

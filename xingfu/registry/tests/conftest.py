@@ -25,3 +25,15 @@ def home(village_worker: Any, village: Any) -> Household:
 def family(village_worker: Any, home: Household) -> tuple[Person, Person]:
     """王强 and 李娜, the couple heading ``home``."""
     return factories.couple(village_worker, home)
+
+
+@pytest.fixture
+def api_for(api_for: Any) -> Any:
+    """The project's ``api_for``, asking for English (the API answers in the request's language)."""
+
+    def make(user: Any) -> Any:
+        client = api_for(user)
+        client.credentials(HTTP_ACCEPT_LANGUAGE="en")
+        return client
+
+    return make
