@@ -8,6 +8,8 @@ from rest_framework.routers import DefaultRouter
 
 from xingfu.accounts.api import UserViewSet, me
 from xingfu.audit.api import AuditEventViewSet
+from xingfu.benefits.api import routes as benefits_routes
+from xingfu.care.api import routes as care_routes
 from xingfu.orgunits.api import OrgUnitViewSet
 from xingfu.outreach.api import routes as outreach_routes
 from xingfu.oversight.api import routes as oversight_routes
@@ -18,7 +20,13 @@ router.include_root_view = False
 router.register("orgunits", OrgUnitViewSet, basename="orgunit")
 router.register("users", UserViewSet, basename="user")
 router.register("audit-events", AuditEventViewSet, basename="auditevent")
-for prefix, viewset, basename in [*registry_routes, *oversight_routes, *outreach_routes]:
+for prefix, viewset, basename in [
+    *registry_routes,
+    *benefits_routes,
+    *care_routes,
+    *oversight_routes,
+    *outreach_routes,
+]:
     router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "xingfu.accounts",
     "xingfu.audit",
     "xingfu.registry",
+    "xingfu.benefits",
+    "xingfu.care",
     "xingfu.oversight",
     "xingfu.outreach",
     "xingfu.web",

@@ -19,6 +19,8 @@ urlpatterns = [
     path("audit/", audit_list, name="audit-list"),
     path("registry/import/", include("xingfu.registry.import_urls")),
     path("registry/", include("xingfu.registry.urls")),
+    path("benefits/", include("xingfu.benefits.urls")),
+    path("care/", include("xingfu.care.urls")),
     path("oversight/", include("xingfu.oversight.urls")),
     path("outreach/", include("xingfu.outreach.urls")),
     path("api/", include("xingfu.api_urls")),

@@ -19,6 +19,8 @@ class NavItem:
 NAV_ITEMS: list[NavItem] = [
     NavItem("home", _("Home"), Perm.ORGUNITS_VIEW),
     NavItem("registry-home", _("Registry"), Perm.REGISTRY_VIEW),
+    NavItem("benefits-home", _("Benefits"), Perm.BENEFITS_VIEW),
+    NavItem("care-home", _("Care"), Perm.CARE_VIEW),
     NavItem("oversight-home", _("Oversight"), Perm.OVERSIGHT_VIEW),
     NavItem("outreach-home", _("Outreach"), Perm.OUTREACH_VIEW),
     NavItem("orgunit-tree", _("Org units"), Perm.ORGUNITS_VIEW),
