@@ -1,0 +1,14 @@
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttles_and_media(settings: Any, tmp_path: Path) -> Any:
+    """API throttles count in the cache, and uploads land under MEDIA_ROOT: both fresh for every test."""
+    cache.clear()
+    settings.MEDIA_ROOT = tmp_path / "media"
+    yield
+    cache.clear()
