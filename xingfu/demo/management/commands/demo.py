@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from xingfu.demo.loader import demo_logins, demo_villages
+from xingfu.registry.demo import demo_registry, registry_summary
 
 
 class Command(BaseCommand):
@@ -29,3 +30,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password: {password}{hint}):")
         for login in logins:
             self.stdout.write(f"  {login.username:<20} {login.role.label!s:<28} scope {login.scope_code}")
+        self.stdout.write("")
+        self.stdout.write(registry_summary(demo_registry(seed=options["seed"], persons=options["persons"])))
