@@ -118,7 +118,7 @@ class HouseholdViewSet(
                 qs = qs.filter(orgunit__path__startswith=unit.path)
             if params.validated_data.get("q"):
                 qs = qs.filter(number__startswith=params.validated_data["q"].strip())
-        return households_with_heads(qs).order_by("orgunit__path", "number", "id")
+        return households_with_heads(qs).order_by("orgunit_id", "number", "id")
 
     def get_object(self) -> Household:
         household_get(self.request.user, self.kwargs["pk"])
@@ -291,7 +291,7 @@ class PersonViewSet(
                 "on": timezone.localdate(),
             }
         qs = persons_filtered(self.request.user, **filters)
-        return with_current_household(qs).select_related("orgunit").order_by("orgunit__path", "pinyin", "id")
+        return with_current_household(qs).select_related("orgunit").order_by("orgunit_id", "pinyin", "id")
 
     def get_object(self) -> Person:
         person_get(self.request.user, self.kwargs["pk"])

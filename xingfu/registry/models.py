@@ -117,6 +117,8 @@ class Person(models.Model):
         ordering = ["orgunit_id", "pinyin", "id"]
         indexes = [
             models.Index(fields=["orgunit", "status"], name="person_orgunit_status"),
+            # The lists' order, so a page of a large scope is read off the index rather than sorted.
+            models.Index(fields=["orgunit", "pinyin", "id"], name="person_list_order"),
             models.Index(fields=["birth_date"], name="person_birth_date"),
             # Prefix searches (LIKE 'x%') use a b-tree only with the pattern opclass on PostgreSQL.
             models.Index(fields=["name"], name="person_name_prefix", opclasses=["varchar_pattern_ops"]),

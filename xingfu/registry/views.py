@@ -67,7 +67,7 @@ def registry_home(request: HttpRequest) -> HttpResponse:
             persons_filtered(request.user, q=data.get("q", ""), sex=data.get("sex", ""), status=data.get("status", ""))
         )
         .select_related("orgunit")
-        .order_by("orgunit__path", "pinyin", "id")
+        .order_by("orgunit_id", "pinyin", "id")
     )
     page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))
     context: dict[str, Any] = {"form": form, "page": page, "filtered": any(data.values())}
@@ -98,7 +98,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     if q:
         member_of = person_search(persons_for_user(request.user), q).values("memberships__household")
         households = households.filter(number__startswith=q) | households.filter(pk__in=member_of)
-    households = households_with_heads(households).order_by("orgunit__path", "number")
+    households = households_with_heads(households).order_by("orgunit_id", "number")
     page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "q": q, "may_edit": _can(request, Perm.REGISTRY_EDIT)}
     template = "registry/households.html#results" if _htmx(request) else "registry/households.html"
