@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 
 from xingfu.accounts.access import may_see_unit, require
@@ -75,7 +76,7 @@ def registry_export_xlsx(*, actor: Any, unit: OrgUnit, unmask: bool = False) -> 
             str(_("Household number")),
             str(_("Residence")),
             str(_("Relation to the head")),
-            str(_("Name")),
+            str(pgettext("person", "Name")),
             str(_("Sex")),
             str(_("Birth date")),
             str(_("Resident ID number")),

@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xingfu.accounts.access import access_orgunits
 from xingfu.core.errors import XingfuError
@@ -61,7 +62,7 @@ class HouseholdForm(ChoicesForm):
 
 
 class PersonFields(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
     birth_date = forms.DateField(label=_("Birth date"), widget=DateInput())
     id_number = forms.CharField(

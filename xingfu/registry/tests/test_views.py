@@ -367,3 +367,59 @@ def test_a_village_worker_may_not_export(worker: Client, village: Any) -> None:
 
 def test_a_town_officer_may_not_export_another_town(town_officer: Any, other_town: Any) -> None:
     assert client_for(town_officer).get("/registry/export/", {"orgunit": other_town.code}).status_code == 404
+
+
+# --- every form opens, and editing keeps what is not retyped ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/registry/households/",
+        "/registry/households/new/",
+        "/registry/households/{home}/members/new/",
+        "/registry/households/{home}/births/new/",
+        "/registry/persons/{head}/",
+        "/registry/persons/{head}/edit/",
+        "/registry/persons/{head}/marriage/",
+        "/registry/persons/{head}/death/",
+        "/registry/persons/{head}/move-out/",
+        "/registry/persons/{head}/move/",
+    ],
+)
+def test_each_registry_page_opens(path: str, worker: Client, home: Household, family: Any) -> None:
+    husband, _wife = family
+    response = worker.get(path.format(home=home.pk, head=husband.pk))
+    assert response.status_code == 200
+    assert "<h1>" in response.content.decode()
+
+
+def test_editing_without_retyping_the_id_keeps_it(worker: Client, family: Any) -> None:
+    husband, _wife = family
+    number = husband.id_number
+    response = worker.post(
+        f"/registry/persons/{husband.pk}/edit/", {"name": "王强国", "sex": "M", "birth_date": "1975-03-02"}
+    )
+    assert response.status_code == 302
+    husband.refresh_from_db()
+    assert (husband.name, husband.id_number) == ("王强国", number)
+
+
+def test_the_household_list_finds_a_household_by_a_members_name(worker: Client, family: Any) -> None:
+    page = worker.get("/registry/households/", {"q": "李娜"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "WZ-001" in page
+
+
+def test_the_household_list_takes_a_fixed_number_of_queries(
+    worker: Client, village_worker: Any, village: Any, django_assert_max_num_queries: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    factories.household(village_worker, village)
+    with CaptureQueriesContext(connection) as few:
+        worker.get("/registry/households/")
+    for _ in range(15):
+        factories.household(village_worker, village)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        worker.get("/registry/households/")
