@@ -88,6 +88,16 @@ def test_search_finds_a_person_by_the_tail_or_whole_id(
     assert "张伟" in page and "李娜" not in page
 
 
+def test_search_finds_a_person_by_a_masked_id_copied_from_a_list(
+    worker: Client, village_worker: Any, home: Household
+) -> None:
+    person = factories.person(village_worker, home, "张伟")
+    factories.person(village_worker, home, "李娜", sex="F")
+    assert person.id_number is not None
+    page = results(worker, person.id_number[:6] + "********" + person.id_number[-4:])
+    assert "张伟" in page and "李娜" not in page
+
+
 def test_a_search_with_no_match_says_so(worker: Client, village_worker: Any, home: Household) -> None:
     factories.person(village_worker, home, "张伟")
     assert "No one in your scope matches" in results(worker, "欧阳")
