@@ -78,8 +78,8 @@ def _ref(field: str, find: Callable[..., T], *args: Any) -> T:
 
 
 def _int_param(request: Request, name: str, *, low: int = 1, high: int = 2**62) -> int | None:
-    raw = request.query_params.get(name)
-    if raw in (None, ""):
+    raw = request.query_params.get(name) or ""
+    if not raw:
         return None
     if not raw.isdigit() or not low <= int(raw) <= high:
         raise serializers.ValidationError({name: [f"Expected a whole number from {low} to {high}."]})

@@ -8,6 +8,7 @@ Everything goes through the services, as the district administrator, so the audi
 
 import datetime as dt
 import random
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -102,7 +103,11 @@ def demo_outreach(*, seed: int) -> dict[str, int]:
     admin = get_user_model().objects.filter(role=Role.DISTRICT_ADMIN, scope__level=Level.DISTRICT).first()
     if admin is None:
         raise RuntimeError("demo_outreach needs a district administrator (run demo_logins first)")
-    rng = random.Random(seed)
+
+    def rng_for(*parts: object) -> random.Random:
+        # One generator per decision, so a second run (which skips what exists) decides the same way.
+        return random.Random(":".join(str(p) for p in (seed, *parts)))
+
     year = timezone.localdate().year
     today = timezone.localdate()
     district = OrgUnit.objects.get(level=Level.DISTRICT)
@@ -113,7 +118,8 @@ def demo_outreach(*, seed: int) -> dict[str, int]:
     all_villages = [v for vs in villages_by_town.values() for v in vs]
     # About one village in twelve is left unreached, so the coverage view has something to show (never the
     # demo village worker's own).
-    unreached = {v.pk for v in all_villages if rng.random() < 0.08 and not v.code.endswith("101001")}
+    pick = rng_for("unreached")
+    unreached = {v.pk for v in all_villages if pick.random() < 0.08 and not v.code.endswith("101001")}
     created = {"campaigns": 0, "events": 0, "trainings": 0, "attendances": 0, "media_pieces": 0}
 
     def campaign(unit: OrgUnit, theme: str, start: dt.date, end: dt.date) -> Campaign | None:
@@ -129,8 +135,9 @@ def demo_outreach(*, seed: int) -> dict[str, int]:
             description="宣传健康知识与惠民政策，倡导性别平等、婚育新风。",
         )
 
-    def events(c: Campaign, villages: list[OrgUnit], kinds: list[str], per_village: tuple[int, int]) -> None:
+    def events(c: Campaign, villages: list[OrgUnit], kinds: Sequence[str], per_village: tuple[int, int]) -> None:
         span = (c.end_date - c.start_date).days
+        rng = rng_for("events", c.orgunit.code, c.theme, len(villages))
         for village in villages:
             if village.pk in unreached:
                 continue
@@ -154,13 +161,13 @@ def demo_outreach(*, seed: int) -> dict[str, int]:
     for theme, start, end, kinds in DISTRICT_CAMPAIGNS:
         c = campaign(district, theme, _day(year, start), _day(year, end))
         if c is not None:
-            events(c, rng.sample(all_villages, k=min(25, len(all_villages))), kinds, (1, 1))
+            events(c, rng_for("district", theme).sample(all_villages, k=min(25, len(all_villages))), kinds, (1, 1))
     for town in towns:
-        for theme, start, end, kinds in rng.sample(CAMPAIGNS, k=3):
+        for theme, start, end, kinds in rng_for("campaigns", town.code).sample(CAMPAIGNS, k=3):
             c = campaign(town, theme, _day(year, start), _day(year, end))
             if c is not None:
                 villages = villages_by_town.get(town.pk, [])
-                events(c, villages, kinds, (0, 2) if len(villages) > 20 else (1, 2))
+                events(c, villages, kinds, (0, 1) if len(villages) > 20 else (1, 2))
     # A last sweep: every village not meant to be unreached gets at least one event from its town.
     reached = set(OrgUnit.objects.filter(outreach_events__date__year=year).values_list("pk", flat=True).distinct())
     for town in towns:
@@ -207,7 +214,8 @@ def demo_outreach(*, seed: int) -> dict[str, int]:
             t = training(town, topic, audience, _day(year, when), hours, f"{town.name_zh}卫生院")
             if t is not None:
                 attend(t, people=staff if audience == Audience.VILLAGE_WORKERS else [], residents=[])
-    for village in rng.sample(all_villages, k=min(30, len(all_villages))):
+    for village in rng_for("village-trainings").sample(all_villages, k=min(30, len(all_villages))):
+        rng = rng_for("village-training", village.code)
         topic, audience, hours = rng.choice(VILLAGE_TOPICS)
         day = _day(year, (rng.randint(1, 11), rng.randint(1, 28)))
         t = training(village, topic, audience, day, hours, "村卫生员")

@@ -300,7 +300,7 @@ def outreach_counts(*, period_start: dt.date, period_end: dt.date, user: Any = N
     if user is not None:
         villages = scoped(user, villages, "path")
     in_period = Q(outreach_events__date__range=(period_start, period_end))
-    hours = DecimalField(max_digits=12, decimal_places=1)
+    hours: DecimalField[Decimal, Decimal] = DecimalField(max_digits=12, decimal_places=1)
     zero_hours = Value(Decimal("0.0"), output_field=hours)
     held = Training.objects.filter(orgunit=OuterRef("pk"), date__range=(period_start, period_end)).order_by()
     attended = Attendance.objects.filter(

@@ -23,7 +23,9 @@ from xingfu.outreach.models import (
 from xingfu.outreach.selectors import ACTIVITY_KINDS
 from xingfu.outreach.services._common import MAX_COUNT
 
-CODE = {"max_length": 12, "help_text": "Org-unit code (statistical division code)."}
+
+def _code() -> "serializers.CharField":
+    return serializers.CharField(max_length=12, help_text="Org-unit code (statistical division code).")
 
 
 # --- output ------------------------------------------------------------------------------------------------
@@ -188,7 +190,7 @@ class CoverageRowSerializer(serializers.Serializer[Any]):
 
 class CampaignInputSerializer(serializers.Serializer[Any]):
     theme = serializers.CharField(max_length=200)
-    orgunit = serializers.CharField(**CODE)
+    orgunit = _code()
     start_date = serializers.DateField()
     end_date = serializers.DateField()
     description = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
@@ -196,7 +198,7 @@ class CampaignInputSerializer(serializers.Serializer[Any]):
 
 class EventInputSerializer(serializers.Serializer[Any]):
     campaign = serializers.IntegerField(min_value=1, max_value=2**62)
-    village = serializers.CharField(**CODE)
+    village = _code()
     date = serializers.DateField()
     event_kind = serializers.ChoiceField(source="kind", choices=EventKind.choices)
     channel = serializers.ChoiceField(choices=Channel.choices)
@@ -215,7 +217,7 @@ class EventInputSerializer(serializers.Serializer[Any]):
 class TrainingInputSerializer(serializers.Serializer[Any]):
     topic = serializers.CharField(max_length=200)
     audience = serializers.ChoiceField(choices=Audience.choices)
-    orgunit = serializers.CharField(**CODE)
+    orgunit = _code()
     date = serializers.DateField()
     hours = serializers.DecimalField(max_digits=5, decimal_places=1)
     trainer = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
@@ -247,7 +249,7 @@ class MediaPieceInputSerializer(serializers.Serializer[Any]):
     title = serializers.CharField(max_length=200)
     date = serializers.DateField()
     link = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-    orgunit = serializers.CharField(**CODE)
+    orgunit = _code()
     note = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
 
 

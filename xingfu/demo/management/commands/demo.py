@@ -32,3 +32,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {login.username:<20} {login.role.label!s:<28} scope {login.scope_code}")
         self.stdout.write("")
         self.stdout.write(registry_summary(demo_registry(seed=options["seed"], persons=options["persons"])))
+
+        from xingfu.outreach.demo import demo_outreach
+
+        outreach = demo_outreach(seed=options["seed"])
+        self.stdout.write("outreach: " + ", ".join(f"{n} {what}" for what, n in outreach.items()) + " created")
