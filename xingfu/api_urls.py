@@ -7,9 +7,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
 from xingfu.accounts.api import UserViewSet, me
+from xingfu.analytics.api import routes as analytics_routes
 from xingfu.audit.api import AuditEventViewSet
 from xingfu.benefits.api import routes as benefits_routes
 from xingfu.care.api import routes as care_routes
+from xingfu.linkage.api import routes as linkage_routes
 from xingfu.orgunits.api import OrgUnitViewSet
 from xingfu.outreach.api import routes as outreach_routes
 from xingfu.oversight.api import routes as oversight_routes
@@ -26,6 +28,8 @@ for prefix, viewset, basename in [
     *care_routes,
     *oversight_routes,
     *outreach_routes,
+    *linkage_routes,
+    *analytics_routes,
 ]:
     router.register(prefix, viewset, basename=basename)
 

@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "xingfu.care",
     "xingfu.oversight",
     "xingfu.outreach",
+    "xingfu.linkage",
+    "xingfu.analytics",
     "xingfu.web",
     "xingfu.demo",
 ]

@@ -22,6 +22,8 @@ urlpatterns = [
     path("benefits/", include("xingfu.benefits.urls")),
     path("care/", include("xingfu.care.urls")),
     path("oversight/", include("xingfu.oversight.urls")),
+    path("linkage/", include("xingfu.linkage.urls")),
+    path("analytics/", include("xingfu.analytics.urls")),
     path("outreach/", include("xingfu.outreach.urls")),
     path("api/", include("xingfu.api_urls")),
     path("admin/", admin.site.urls),

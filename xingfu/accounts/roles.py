@@ -38,6 +38,8 @@ class Perm(models.TextChoices):
     CARE_RECORD = "care.record", _("Record visits, check-ups and screening")
     ANALYTICS_VIEW = "analytics.view", _("See indicators and dashboards")
     SCORECARDS_MANAGE = "analytics.scorecards", _("Define scorecards and record decisions")
+    LINKAGE_VIEW = "linkage.view", _("See record-linkage runs and review queues")
+    LINKAGE_REVIEW = "linkage.review", _("Run record linkage and decide on candidate matches")
     OVERSIGHT_VIEW = "oversight.view", _("See facilities, devices, inspections and cases")
     OVERSIGHT_RECORD = "oversight.record", _("Record facilities, devices, inspections and cases")
     OUTREACH_VIEW = "outreach.view", _("See publicity, events and trainings")
@@ -70,6 +72,8 @@ PERMISSIONS: dict[Perm, frozenset[Role]] = {
     Perm.CARE_RECORD: _HEALTH,
     Perm.ANALYTICS_VIEW: _STAFF | {Role.AUDITOR, Role.DEPARTMENT_LIAISON, Role.INSPECTOR},
     Perm.SCORECARDS_MANAGE: frozenset({Role.DISTRICT_ADMIN}),
+    Perm.LINKAGE_VIEW: frozenset({Role.DISTRICT_ADMIN, Role.TOWN_OFFICER, Role.AUDITOR}),
+    Perm.LINKAGE_REVIEW: frozenset({Role.DISTRICT_ADMIN, Role.TOWN_OFFICER}),
     Perm.OVERSIGHT_VIEW: frozenset({Role.DISTRICT_ADMIN, Role.INSPECTOR, Role.AUDITOR, Role.TOWN_OFFICER}),
     Perm.OVERSIGHT_RECORD: frozenset({Role.DISTRICT_ADMIN, Role.INSPECTOR}),
     Perm.OUTREACH_VIEW: _STAFF | {Role.AUDITOR},

@@ -21,6 +21,8 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("registry-home", _("Registry"), Perm.REGISTRY_VIEW),
     NavItem("benefits-home", _("Benefits"), Perm.BENEFITS_VIEW),
     NavItem("care-home", _("Care"), Perm.CARE_VIEW),
+    NavItem("analytics-home", _("Analytics"), Perm.ANALYTICS_VIEW),
+    NavItem("linkage-home", _("Record linkage"), Perm.LINKAGE_VIEW),
     NavItem("oversight-home", _("Oversight"), Perm.OVERSIGHT_VIEW),
     NavItem("outreach-home", _("Outreach"), Perm.OUTREACH_VIEW),
     NavItem("orgunit-tree", _("Org units"), Perm.ORGUNITS_VIEW),
