@@ -134,6 +134,17 @@ def test_lists_are_cut_to_the_scope(
     assert {e["village"] for e in api.get("/api/outreach/events/").json()["results"]} == {village.code}
     assert [c["id"] for c in api.get("/api/outreach/campaigns/").json()["results"]] == [campaign.pk]
     _refused(api.get(f"/api/outreach/campaigns/{theirs.pk}/"), 404)
+    everything = api_for(district_admin).get("/api/outreach/campaigns/").json()["results"]
+    assert {c["id"] for c in everything} == {campaign.pk, theirs.pk}
+
+
+def test_a_village_worker_sees_the_campaigns_of_her_town_and_the_district(
+    district_admin: Any, village_worker: Any, district: Any, campaign: Any, other_town: Any, api_for: Any
+) -> None:
+    district_wide = make_campaign(district_admin, district, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))
+    make_campaign(district_admin, other_town, start=dt.date(2025, 3, 1), end=dt.date(2025, 3, 31))
+    rows = api_for(village_worker).get("/api/outreach/campaigns/").json()["results"]
+    assert {c["id"] for c in rows} == {campaign.pk, district_wide.pk}
 
 
 @pytest.mark.parametrize("n_events", [2, 25])
