@@ -234,7 +234,7 @@ DEVICE_REPORT_COLUMNS = [*DeviceStatus.values, "flagged", "total"]
 
 def inspections_report(user: Any, *, start: dt.date, end: dt.date) -> list[TownRow]:
     """Per town, for planned visits due in [start, end]: ``planned`` and ``planned_done``; and all visits
-    done in the period: ``done``, of which ``unannounced`` and ``reinspection``."""
+    done in the period: ``done``, of which ``done_planned``, ``done_unannounced`` and ``done_reinspection``."""
     qs = inspections_for(user).annotate(town_path=Substr("facility__orgunit__path", 1, TOWN_PATH_LENGTH))
     planned = qs.filter(kind=InspectionKind.PLANNED, planned_for__range=(start, end)).exclude(
         status=InspectionStatus.CANCELLED
@@ -247,7 +247,7 @@ def inspections_report(user: Any, *, start: dt.date, end: dt.date) -> list[TownR
         rows.append({"town_path": r["town_path"], "key": "planned_done", "n": r["n"]})
     for r in done.values("town_path", "kind").annotate(n=Count("id")).order_by():
         rows.append({"town_path": r["town_path"], "key": "done", "n": r["n"]})
-        rows.append({"town_path": r["town_path"], "key": r["kind"], "n": r["n"]})
+        rows.append({"town_path": r["town_path"], "key": f"done_{r['kind']}", "n": r["n"]})
     return _by_town(user, rows, "key")
 
 

@@ -135,6 +135,8 @@ class DeviceSerializer(serializers.ModelSerializer[UltrasoundDevice]):
             "flags",
         ]
         read_only_fields = ["id", "registration_due", "status"]
+        # The service checks the serial (case-insensitively) and answers 409 with the reason.
+        extra_kwargs: dict[str, Any] = {"serial": {"validators": []}}
 
 
 class DeviceEventSerializer(serializers.ModelSerializer[DeviceEvent]):
@@ -424,6 +426,13 @@ class CaseStepSerializer(serializers.ModelSerializer[CaseStep]):
         extra_kwargs = {"summary": {"max_length": 5000}}
 
 
+class TipOffIdsField(serializers.ListField):
+    """The ids of a case's tip-offs (reading); the tip-offs to triage into a new case (writing)."""
+
+    def get_attribute(self, instance: Case) -> list[int]:  # type: ignore[override]
+        return [t.pk for t in instance.tipoffs.all()]
+
+
 class CaseSerializer(serializers.ModelSerializer[Case]):
     orgunit = serializers.CharField(source="orgunit.code", max_length=12)
     facility = serializers.IntegerField(
@@ -433,7 +442,7 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
         source="owner_id", min_value=1, max_value=2**62, required=False, help_text="User id; yourself if left out."
     )
     owner_name = serializers.CharField(source="owner.display_name", read_only=True)
-    tipoffs = serializers.ListField(
+    tipoffs = TipOffIdsField(
         child=serializers.IntegerField(min_value=1, max_value=2**62), required=False, max_length=100
     )
     steps = CaseStepSerializer(many=True, read_only=True)
@@ -475,12 +484,10 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
             "external_ref",
             "referred_to",
         ]
-        extra_kwargs = {"summary": {"max_length": 5000}}
-
-    def to_representation(self, instance: Case) -> dict[str, Any]:
-        data = super().to_representation(instance)
-        data["tipoffs"] = [t.pk for t in instance.tipoffs.all()]
-        return data
+        extra_kwargs = {
+            "summary": {"max_length": 5000},
+            "deadline": {"required": False, "help_text": "Defaults to 60 days after opening."},
+        }
 
 
 class CaseAssignSerializer(serializers.Serializer[Any]):

@@ -21,7 +21,7 @@ def reports(request: HttpRequest) -> HttpResponse:
     except ValueError:
         period = Period.year(on.year)
     rows = selectors.inspections_report(request.user, start=period.start, end=period.end)
-    keys = ["planned", "planned_done", "done", "unannounced", "reinspection"]
+    keys = ["planned", "planned_done", "done", "done_unannounced", "done_reinspection"]
     context = {
         "period": period,
         "inspection_rows": rows,
