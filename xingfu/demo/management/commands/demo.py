@@ -37,3 +37,13 @@ class Command(BaseCommand):
 
         outreach = demo_outreach(seed=options["seed"])
         self.stdout.write("outreach: " + ", ".join(f"{n} {what}" for what, n in outreach.items()) + " created")
+
+        from xingfu.oversight.demo import demo_oversight
+
+        oversight = demo_oversight(seed=options["seed"])
+        self.stdout.write(
+            "oversight: {facilities} facilities, {devices} devices ({flagged} flagged), {inspections} inspections "
+            "({done} done), {tipoffs} tip-offs, {cases} cases{state}".format(
+                **oversight, state=" created" if oversight["created"] else " (already there)"
+            )
+        )
