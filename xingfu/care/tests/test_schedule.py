@@ -32,10 +32,12 @@ def test_antenatal_windows_are_counted_from_the_lmp() -> None:
 
 def test_postnatal_windows_follow_the_outcome_and_antenatal_ones_stop_there() -> None:
     birth = datetime.date(2026, 8, 1)  # at 29 weeks
-    anchors = {CareAnchor.LMP: LMP, CareAnchor.OUTCOME: birth}
+    anchors: dict[str, datetime.date | None] = {CareAnchor.LMP: LMP, CareAnchor.OUTCOME: birth}
     by_code = {s.code: stage_occurrences(s, anchors, until=datetime.date(2030, 1, 1)) for s in _maternal_stages()}
     assert by_code["anc4"] and not by_code["anc5"]
-    assert [(o.due_on, o.due_by) for o in by_code["pnc_home"]] == [(datetime.date(2026, 8, 4), datetime.date(2026, 8, 8))]
+    assert [(o.due_on, o.due_by) for o in by_code["pnc_home"]] == [
+        (datetime.date(2026, 8, 4), datetime.date(2026, 8, 8))
+    ]
     assert by_code["pnc42"][0].due_on == datetime.date(2026, 9, 12)
 
 
@@ -66,7 +68,9 @@ def test_only_visits_within_the_horizon_are_materialised(village_worker: Any, wo
     assert schedule_run(today=today + datetime.timedelta(weeks=3))["created"] == 0
 
 
-def test_a_late_registration_is_not_handed_visits_long_past(village_worker: Any, woman: Any, today: datetime.date) -> None:
+def test_a_late_registration_is_not_handed_visits_long_past(
+    village_worker: Any, woman: Any, today: datetime.date
+) -> None:
     enrollment = factories.pregnancy(village_worker, woman, lmp=today - datetime.timedelta(weeks=30), enrolled_on=today)
     codes = set(DueVisit.objects.filter(enrollment=enrollment).values_list("stage__code", flat=True))
     assert codes == {"anc4"}  # 28–36 weeks is open now; 37 weeks is beyond the horizon
