@@ -44,6 +44,14 @@ from xingfu.registry.models import (
 )
 from xingfu.registry.pinyin import name_pinyin
 
+# Plain strings, not the TextChoices members: psycopg's COPY would write an Enum member by its name.
+MALE, FEMALE = Sex.MALE.value, Sex.FEMALE.value
+ALIVE, DEAD, MOVED_OUT = PersonStatus.ALIVE.value, PersonStatus.DEAD.value, PersonStatus.MOVED_OUT.value
+URBAN, RURAL = Residence.URBAN.value, Residence.RURAL.value
+HEAD, SPOUSE, CHILD = Relation.HEAD.value, Relation.SPOUSE.value, Relation.CHILD.value
+BIRTH, MARRIAGE, DEATH = EventKind.BIRTH.value, EventKind.MARRIAGE.value, EventKind.DEATH.value
+MOVE_IN, MOVE_OUT = EventKind.MOVE_IN.value, EventKind.MOVE_OUT.value
+
 # The day the demo population is "as of": fixed, so that a seed always gives the same data.
 AS_OF = datetime.date(2026, 10, 31)
 EVENTS_FROM = datetime.date(2014, 1, 1)  # deaths and work migration are dated from here on
@@ -75,7 +83,7 @@ class _Person:
     sex: str
     birth: datetime.date
     village: int
-    status: str = PersonStatus.ALIVE
+    status: str = ALIVE
     death: datetime.date | None = None
     # The last day something happened to the person (joined a household, married, had a child).
     busy_until: datetime.date = datetime.date.min
@@ -160,7 +168,7 @@ class _Generator:
 
     def _given(self, sex: str, birth: datetime.date) -> str:
         old = birth.year < 1975
-        chars = (_MALE_OLD if old else _MALE_NEW) if sex == Sex.MALE else (_FEMALE_OLD if old else _FEMALE_NEW)
+        chars = (_MALE_OLD if old else _MALE_NEW) if sex == MALE else (_FEMALE_OLD if old else _FEMALE_NEW)
         n = 1 if self.rng.random() < 0.3 else 2
         return "".join(self.rng.choice(chars) for _ in range(n))
 
@@ -177,7 +185,7 @@ class _Generator:
         key = (person.birth, person.sex)
         k = self.ids.get(key, 0)
         self.ids[key] = k + 1
-        seq = self.seq_base + 2 * k + (1 if person.sex == Sex.MALE else 2)
+        seq = self.seq_base + 2 * k + (1 if person.sex == MALE else 2)
         if seq > self.seq_base + 499:
             raise RuntimeError(f"more than 250 demo persons of one sex born on {person.birth}")
         body = f"{ADDRESS_CODE}{person.birth:%Y%m%d}{seq:03d}"
@@ -188,10 +196,8 @@ class _Generator:
     def _household(self, village: Village, head: _Person, on: datetime.date) -> int:
         self.household_numbers[village.id] += 1
         n = self.household_numbers[village.id]
-        if village.town == SUBDISTRICT:
-            residence = Residence.URBAN
-        else:
-            residence = Residence.URBAN if self.rng.random() < 0.04 else Residence.RURAL
+        # The subdistrict's communities are urban; a few town households (the town seats') are too.
+        residence = URBAN if village.town == SUBDISTRICT or self.rng.random() < 0.04 else RURAL
         address = f"{village.name}{self.rng.randint(1, 12)}组{n}号"
         self.out.households.append([village.id, f"{self.prefix}{n:04d}", address, residence, on, head.idx])
         return len(self.out.households) - 1
@@ -250,20 +256,20 @@ class _Generator:
         birth = _years(husband.birth, self.rng.uniform(0, 5))
         if _years(birth, 20) > married:
             birth = _years(married, -20 - self.rng.random())
-        return self._new(sex=Sex.FEMALE, birth=birth, village=village), self.rng.choice(_ORIGINS)
+        return self._new(sex=FEMALE, birth=birth, village=village), self.rng.choice(_ORIGINS)
 
     def _couple(self, husband: _Person, village: Village, married: datetime.date) -> None:
         """``husband`` marries on ``married``, heads a new household in ``village``, and has children."""
         wife, origin = self._wife_for(husband, village, married)
         household = self._household(village, husband, married)
-        self._join(husband, household, Relation.HEAD, married)
+        self._join(husband, household, HEAD, married)
         if wife is None:
             return
-        self._join(wife, household, Relation.SPOUSE, married)
+        self._join(wife, household, SPOUSE, married)
         if married >= EVENTS_FROM:
-            self._event(EventKind.MOVE_IN, married, wife, place=origin, household=household)
+            self._event(MOVE_IN, married, wife, place=origin, household=household)
         husband.spouse, wife.spouse = wife, husband
-        self._event(EventKind.MARRIAGE, married, husband, other=wife.idx)
+        self._event(MARRIAGE, married, husband, other=wife.idx)
         self._births(wife, husband, household, village, married)
 
     def _births(
@@ -275,17 +281,17 @@ class _Generator:
         children: list[_Person] = []
         while on <= AS_OF and on <= _years(mother.birth, 44):
             order += 1
-            sex = Sex.MALE if rng.random() < _boy_probability(order, village.town) else Sex.FEMALE
+            sex = MALE if rng.random() < _boy_probability(order, village.town) else FEMALE
             surname = father.name[0]
             child = self._new(sex=sex, birth=on, village=village, surname=surname)
             if child is None:
                 break
-            sons += sex == Sex.MALE
+            sons += sex == MALE
             children.append(child)
-            self._join(child, household, Relation.CHILD, on)
+            self._join(child, household, CHILD, on)
             mother.busy_until = father.busy_until = on
             self._event(
-                EventKind.BIRTH,
+                BIRTH,
                 on,
                 child,
                 mother=mother.idx,
@@ -304,7 +310,7 @@ class _Generator:
     def _grown(self, child: _Person, village: Village) -> None:
         """What became of a child once grown: a son marries (or not), a daughter waits to marry in the town."""
         rng = self.rng
-        if child.sex == Sex.MALE:
+        if child.sex == MALE:
             married = _years(child.birth, rng.uniform(22.5, 30))
             if married > AS_OF:
                 return
@@ -321,8 +327,8 @@ class _Generator:
     def _move_out(self, person: _Person, on: datetime.date) -> None:
         on = min(max(on, person.busy_until), AS_OF)
         household = self._leave(person, on)
-        person.status = PersonStatus.MOVED_OUT
-        self._event(EventKind.MOVE_OUT, on, person, household=household, place=self.rng.choice(_DESTINATIONS))
+        person.status = MOVED_OUT
+        self._event(MOVE_OUT, on, person, household=household, place=self.rng.choice(_DESTINATIONS))
 
     def village(self, village: Village, quota: int) -> None:
         rng = self.rng
@@ -330,7 +336,7 @@ class _Generator:
         while self.budget > 0:
             year = self._root_husband_year()
             husband = self._new(
-                sex=Sex.MALE, birth=datetime.date(year, rng.randint(1, 12), rng.randint(1, 28)), village=village
+                sex=MALE, birth=datetime.date(year, rng.randint(1, 12), rng.randint(1, 28)), village=village
             )
             if husband is None:
                 break
@@ -350,7 +356,7 @@ class _Generator:
         """Deaths since 2014, mostly of the old; a head's spouse becomes the head."""
         rng = self.rng
         for person in self.people:
-            if person.status != PersonStatus.ALIVE:
+            if person.status != ALIVE:
                 continue
             y = person.birth.year
             p = 0.4 if y < 1945 else 0.15 if y < 1955 else 0.05 if y < 1965 else 0.01 if y < 1985 else 0.002
@@ -361,15 +367,15 @@ class _Generator:
                 continue
             on = earliest + datetime.timedelta(days=rng.randint(0, (AS_OF - earliest).days))
             household = self._leave(person, on)
-            person.status, person.death = PersonStatus.DEAD, on
-            self._event(EventKind.DEATH, on, person, household=household)
+            person.status, person.death = DEAD, on
+            self._event(DEATH, on, person, household=household)
             if household is None or self.out.households[household][5] != person.idx:
                 continue
             # The spouse heads the household now; failing one, the eldest member left; failing any, nobody.
-            heirs = [m for m in self.members[household] if m.household == household and m.status == PersonStatus.ALIVE]
+            heirs = [m for m in self.members[household] if m.household == household and m.status == ALIVE]
             heirs.sort(key=lambda m: (m is not person.spouse, m.birth))
             if heirs:
-                self._join(heirs[0], household, Relation.HEAD, max(on, heirs[0].busy_until))
+                self._join(heirs[0], household, HEAD, max(on, heirs[0].busy_until))
             self.out.households[household][5] = heirs[0].idx if heirs else None
 
     def rows(self) -> None:
@@ -378,7 +384,7 @@ class _Generator:
         adult = _years(AS_OF, -18)
         for p in self.people:
             phone = ""
-            if p.status == PersonStatus.ALIVE and p.birth <= adult and rng.random() < 0.9:
+            if p.status == ALIVE and p.birth <= adult and rng.random() < 0.9:
                 phone = f"1{rng.choice('35789')}{rng.randrange(10**9):09d}"
             self.out.persons.append((p.name, p.sex, p.birth, self._id_number(p), phone, p.status, p.death, p.village))
 
@@ -505,7 +511,7 @@ def demo_registry(*, seed: int, persons: int) -> dict[str, Any]:
     generated = generate(seed=seed, persons=persons, villages=villages)
     with transaction.atomic():
         counts = write(generated)
-        births = [e for e in generated.events if e[0] == EventKind.BIRTH]
+        births = [e for e in generated.events if e[0] == BIRTH]
         audit_record(
             actor=None,
             action="demo.registry",

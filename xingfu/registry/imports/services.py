@@ -1,0 +1,274 @@
+"""Importing a spreadsheet: accepting the upload (``import_create``) and running the batch (``import_run``).
+
+The page, the task and ``xingfu registry_import`` all go through these two functions. A batch is
+all-or-nothing: the file is checked whole before anything is written, and then written in one transaction
+together with its one audit event and its "done" status.
+"""
+
+import hashlib
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import DatabaseError, IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from xingfu.accounts.access import require, scope_of
+from xingfu.accounts.roles import Perm
+from xingfu.audit.services import audit_record
+from xingfu.core.errors import Conflict, ValidationFailed
+from xingfu.registry.imports.bulk import insert_rows, reserve_ids, timestamp
+from xingfu.registry.imports.reader import FileRejected, open_table
+from xingfu.registry.imports.validate import Plan, file_error, scope_villages, validate
+from xingfu.registry.models import Household, Membership, Person, PersonStatus
+from xingfu.registry.models_imports import LIVE_STATUSES, ImportBatch, ImportStatus
+from xingfu.registry.pinyin import name_pinyin
+
+logger = logging.getLogger(__name__)
+
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+
+
+def earlier_import(sha256: str) -> ImportBatch | None:
+    """The batch that holds this file's SHA-256: one imported, or still running."""
+    return ImportBatch.objects.select_related("uploaded_by").filter(sha256=sha256, status__in=LIVE_STATUSES).first()
+
+
+def _already_imported(earlier: ImportBatch) -> Conflict:
+    who = earlier.uploaded_by.username if earlier.uploaded_by else _("an account since removed")
+    when = timezone.localtime(earlier.created_at).strftime("%Y-%m-%d %H:%M")
+    return Conflict(
+        _(
+            "This file has already been uploaded: import #%(id)d “%(name)s” by %(who)s on %(when)s "
+            "(%(status)s). The same file is not imported twice; to add more people, upload a file with only "
+            "the new rows."
+        )
+        % {
+            "id": earlier.pk,
+            "name": earlier.file_name,
+            "who": who,
+            "when": when,
+            "status": earlier.get_status_display(),
+        },
+        field="file",
+        details={"import_id": earlier.pk},
+    )
+
+
+def import_create(*, actor: Any, file_name: str, content: bytes) -> ImportBatch:
+    """Accept an uploaded spreadsheet for import into the villages of the actor's scope. Refuses a file
+    that is too large, or the very same file (by SHA-256) already imported or being imported."""
+    require(actor, Perm.REGISTRY_IMPORT)
+    scope = scope_of(actor)
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise ValidationFailed(
+            _("The file is larger than %(mb)d MB; split it into several files.") % {"mb": MAX_UPLOAD_BYTES // 2**20},
+            field="file",
+        )
+    sha256 = hashlib.sha256(content).hexdigest()
+    earlier = earlier_import(sha256)
+    if earlier is not None:
+        raise _already_imported(earlier)
+    file_name = (file_name or "upload").replace("\\", "/").rsplit("/", 1)[-1][:255]
+    try:
+        with transaction.atomic():
+            batch = ImportBatch.objects.create(
+                file_name=file_name,
+                sha256=sha256,
+                size=len(content),
+                uploaded_by=actor,
+                scope=scope,
+                language=translation.get_language() or "",
+            )
+    except IntegrityError:
+        # Someone uploaded the same file a moment ago.
+        earlier = earlier_import(sha256)
+        if earlier is None:
+            raise
+        raise _already_imported(earlier) from None
+    suffix = "xlsx" if content.startswith(b"PK\x03\x04") else "csv"
+    batch.upload.save(f"{batch.pk}-{sha256[:16]}.{suffix}", ContentFile(content), save=False)
+    ImportBatch.objects.filter(pk=batch.pk).update(upload=batch.upload.name)
+    return batch
+
+
+def _set(batch: ImportBatch, **fields: Any) -> None:
+    for name, value in fields.items():
+        setattr(batch, name, value)
+    ImportBatch.objects.filter(pk=batch.pk).update(**fields)
+
+
+def _finish(batch: ImportBatch, status: str, **fields: Any) -> None:
+    _set(batch, status=status, finished_at=timezone.now(), **fields)
+    # The upload holds resident-ID numbers: it is not kept once the batch has run.
+    if batch.upload:
+        batch.upload.delete(save=False)
+        _set(batch, upload="")
+
+
+def import_run(*, batch: ImportBatch) -> ImportBatch:
+    """Check the batch's file and, if every row is good, write it; the batch says what happened. Never
+    raises for a bad file (that is a rejected batch with its report)."""
+    if batch.status != ImportStatus.QUEUED:
+        return batch
+    with translation.override(batch.language or None):
+        try:
+            return _run(batch)
+        except Exception:
+            logger.exception("registry import #%s failed", batch.pk)
+            _finish(
+                batch,
+                ImportStatus.FAILED,
+                message=_("The import stopped on an unexpected error; nothing was imported. Please tell the "
+                          "district's system administrator (import #%(id)d).") % {"id": batch.pk},
+            )  # fmt: skip
+            return batch
+
+
+def _run(batch: ImportBatch) -> ImportBatch:
+    _set(batch, status=ImportStatus.CHECKING, started_at=timezone.now())
+    with batch.upload.open("rb") as f:
+        data = f.read()
+    try:
+        table = open_table(data, batch.file_name)
+    except FileRejected as exc:
+        _finish(batch, ImportStatus.REJECTED, report=[file_error(exc.reason)], error_count=1, message=exc.reason)
+        return batch
+    del data
+    _set(batch, file_format=table.file_format, encoding=table.encoding, rows_total=table.rows_estimate)
+    try:
+        plan = validate(
+            table,
+            villages=scope_villages(batch.scope),
+            progress=lambda n: _set(batch, rows_checked=n),
+        )
+    except FileRejected as exc:
+        _finish(batch, ImportStatus.REJECTED, report=[file_error(exc.reason)], error_count=1, message=exc.reason)
+        return batch
+    if not plan.ok:
+        _finish(
+            batch,
+            ImportStatus.REJECTED,
+            rows_total=plan.rows,
+            rows_checked=plan.rows,
+            report=plan.errors,
+            error_count=plan.error_count,
+            message=_("%(n)d problem(s) found; nothing was imported. Correct the file and upload it again.")
+            % {"n": plan.error_count},
+        )
+        return batch
+    _set(batch, status=ImportStatus.WRITING, rows_total=plan.rows, rows_checked=plan.rows)
+    try:
+        with transaction.atomic():
+            counts = write_plan(plan)
+            audit_record(
+                actor=batch.uploaded_by,
+                action="registry.import",
+                object_type="import",
+                object_id=batch.pk,
+                orgunit=batch.scope,
+                changes={
+                    "rows": {"before": None, "after": plan.rows},
+                    **{name: {"before": None, "after": n} for name, n in counts.items()},
+                    "file": {"before": None, "after": batch.file_name},
+                    "sha256": {"before": None, "after": batch.sha256},
+                },
+            )
+            _finish(batch, ImportStatus.DONE, message="", **counts)
+    except (IntegrityError, DatabaseError) as exc:
+        logger.warning("registry import #%s refused by the database: %s", batch.pk, exc)
+        _finish(
+            batch,
+            ImportStatus.FAILED,
+            message=_(
+                "While the file was being written, someone else registered one of its people or households, "
+                "so nothing was imported. Upload the file again: the check will say which rows clash."
+            ),
+        )
+    return batch
+
+
+def write_plan(plan: Plan) -> dict[str, int]:
+    """Write a checked plan in the caller's transaction: persons, new households, memberships; existing
+    households without a head get the file's head. Keys are reserved first so nothing is read back."""
+    today = timezone.localdate()
+    now = timestamp(timezone.now())
+    extended = [d for d in plan.households if d.existing_id is not None]
+    new = [d for d in plan.households if d.existing_id is None]
+    person_ids = reserve_ids(Person, len(plan.persons))
+    for draft, pk in zip(new, reserve_ids(Household, len(new)), strict=True):
+        draft.existing_id = pk
+    household_ids = [d.existing_id for d in plan.households]
+    village_of = [d.village_id for d in plan.households]
+    pinyin: dict[str, tuple[str, str]] = {}
+
+    def persons() -> Iterator[tuple[Any, ...]]:
+        for pk, (_row, hh, name, sex, birth, id_number, _rel, phone) in zip(person_ids, plan.persons, strict=True):
+            py = pinyin.get(name)
+            if py is None:
+                py = pinyin[name] = name_pinyin(name)
+            yield (
+                pk,
+                name,
+                py[0],
+                py[1],
+                sex,
+                birth,
+                id_number,
+                phone,
+                PersonStatus.ALIVE,
+                None,
+                village_of[hh],
+                now,
+                now,
+            )
+
+    def households() -> Iterator[tuple[Any, ...]]:
+        for d in new:
+            assert d.head_person is not None  # a checked plan has one head in every new household
+            yield (
+                d.existing_id,
+                d.village_id,
+                d.number,
+                d.address,
+                d.residence,
+                today,
+                person_ids[d.head_person],
+                now,
+                now,
+            )
+
+    insert_rows(Person, PERSON_FIELDS, persons())
+    insert_rows(Household, HOUSEHOLD_FIELDS, households())
+    for draft in extended:
+        if draft.head_person is not None and draft.existing_id is not None:
+            Household.objects.filter(pk=draft.existing_id, head__isnull=True).update(
+                head_id=person_ids[draft.head_person], updated_at=timezone.now()
+            )
+    membership_ids = reserve_ids(Membership, len(plan.persons))
+    insert_rows(
+        Membership,
+        ("id", "person", "household", "relation", "start_date", "end_date"),
+        (
+            (mid, pid, household_ids[hh], relation, today, None)
+            for mid, pid, (_row, hh, _n, _s, _b, _i, relation, _p) in zip(
+                membership_ids, person_ids, plan.persons, strict=True
+            )
+        ),
+    )
+    return {
+        "persons_created": len(plan.persons),
+        "households_created": len(new),
+        "households_extended": len(extended),
+    }
+
+
+PERSON_FIELDS = (
+    "id", "name", "pinyin", "pinyin_initials", "sex", "birth_date", "id_number", "phone", "status", "death_date",
+    "orgunit", "created_at", "updated_at",
+)  # fmt: skip
+HOUSEHOLD_FIELDS = (
+    "id", "orgunit", "number", "address", "residence", "registered_on", "head", "created_at", "updated_at",
+)  # fmt: skip

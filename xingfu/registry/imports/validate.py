@@ -1,0 +1,461 @@
+"""Checking a whole file in memory before anything is written, and the plan of what to write.
+
+Each row is read and checked on its own (the cells, the resident-ID number with the shared checks of
+``registry.resident_id``); then, set-wise, what needs the database: resident-ID numbers already registered
+(one query per chunk of rows) and households that already exist (one query per village and chunk). Rows of
+one household must agree on address and residence and name exactly one head. Every problem found goes into
+the report with its row, column and reason; the file is written only if there is none.
+"""
+
+import datetime
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum.cn import ric
+from stdnum.exceptions import ValidationError as StdnumError
+
+from xingfu.core.errors import ValidationFailed
+from xingfu.core.masking import mask_value
+from xingfu.orgunits.models import Level, OrgUnit
+from xingfu.registry import resident_id
+from xingfu.registry.imports import columns as col
+from xingfu.registry.imports.reader import Table
+from xingfu.registry.models import Household, Person, Relation, Residence
+
+REPORT_LIMIT = 10_000  # errors listed in a report; error_count counts them all
+CHUNK = 5_000  # rows per database check and progress update
+CHILD_WITHOUT_ID_AGE = 16
+
+
+@dataclass(slots=True)
+class HouseholdDraft:
+    village_id: int
+    village_name: str
+    number: str
+    address: str
+    residence: str
+    first_row: int
+    head_rows: list[int] = field(default_factory=list)
+    head_person: int | None = None  # index into Plan.persons of the head
+    existing_id: int | None = None
+    existing_has_head: bool = False
+
+
+@dataclass
+class Plan:
+    """What a good file will write. ``persons`` rows are (row, household index, name, sex, birth date,
+    resident-ID number or None, relation, phone)."""
+
+    rows: int = 0
+    persons: list[tuple[int, int, str, str, datetime.date, str | None, str, str]] = field(default_factory=list)
+    households: list[HouseholdDraft] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    error_count: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+
+class _Report:
+    def __init__(self, plan: Plan, labels: dict[str, str]) -> None:
+        self.plan = plan
+        self.labels = labels
+
+    def add(self, row: int | None, key: str, reason: str, value: Any = None) -> None:
+        self.plan.error_count += 1
+        if len(self.plan.errors) >= REPORT_LIMIT:
+            return
+        shown = "" if value is None else col.text(value)[:100]
+        if key in ("id_number", "phone"):
+            shown = mask_value(key, shown)
+        label = self.labels.get(key) or (col.BY_KEY[key].heading if key in col.BY_KEY else "")
+        self.plan.errors.append({"row": row, "column": label, "reason": reason, "value": shown})
+
+
+def file_error(reason: str) -> dict[str, Any]:
+    """A report entry about the whole file."""
+    return {"row": None, "column": "", "reason": reason, "value": ""}
+
+
+class IdChecker:
+    """``resident_id.normalise`` with a memory: its costly part, looking up the address code for the birth
+    year in python-stdnum's table, is done once per (address code, year). A number that passes the cheap
+    checks (length, digits, check character, date) with an address and year already seen valid is valid;
+    anything else goes through ``normalise``, which gives the reason."""
+
+    def __init__(self) -> None:
+        self.places: set[str] = set()
+
+    def __call__(self, raw: str) -> str:
+        number = resident_id.compact(raw)
+        if len(number) == 18 and number[:10] in self.places and number[:17].isdigit():
+            try:
+                if number[17] == ric.calc_check_digit(number) and ric.get_birth_date(number):
+                    return number
+            except StdnumError:
+                pass
+        number = resident_id.normalise(raw)
+        self.places.add(number[:10])
+        return number
+
+
+def scope_villages(scope: OrgUnit) -> dict[str, tuple[int, str]]:
+    """The villages an import by someone scoped at ``scope`` may name: code -> (id, name)."""
+    return {
+        code: (pk, name)
+        for pk, code, name in OrgUnit.objects.filter(level=Level.VILLAGE, path__startswith=scope.path).values_list(
+            "id", "code", "name_zh"
+        )
+    }
+
+
+def _chunks(rows: Iterator[tuple[int, list[Any]]], size: int) -> Iterator[list[tuple[int, list[Any]]]]:
+    while chunk := list(islice(rows, size)):
+        yield chunk
+
+
+def check_headings(headings: list[str]) -> tuple[dict[str, int], dict[str, str], list[str]]:
+    """Which cell holds which column, the heading the file used for each, and the problems with them."""
+    index: dict[str, int] = {}
+    labels: dict[str, str] = {}
+    unknown: list[str] = []
+    twice: list[str] = []
+    for i, heading in enumerate(headings):
+        key = col.column_key(heading)
+        text = col.text(heading).lstrip("\ufeff")
+        if key is None:
+            if text:
+                unknown.append(text)
+            continue
+        if key in index:
+            twice.append(text)
+            continue
+        index[key] = i
+        labels[key] = text
+    problems = []
+    missing = [f"{c.heading} ({c.key})" for c in col.COLUMNS if c.required and c.key not in index]
+    if missing:
+        problems.append(
+            _("These columns are missing: %(columns)s. Download the template to see the headings it needs.")
+            % {"columns": ", ".join(missing)}
+        )
+    if unknown:
+        problems.append(
+            _(
+                "These columns are not in the template: %(columns)s. Remove them, or rename them to the "
+                "template's headings."
+            )
+            % {"columns": ", ".join(unknown)}
+        )
+    if twice:
+        problems.append(_("These columns appear twice: %(columns)s. Keep one of each.") % {"columns": ", ".join(twice)})
+    return index, labels, problems
+
+
+def validate(
+    table: Table, *, villages: dict[str, tuple[int, str]], progress: Callable[[int], None] | None = None
+) -> Plan:
+    plan = Plan()
+    index, labels, problems = check_headings(table.headings)
+    if problems:
+        plan.errors = [{**file_error(p), "row": 1} for p in problems]
+        plan.error_count = len(problems)
+        return plan
+    report = _Report(plan, labels)
+    checker = _RowChecker(plan, report, index, villages)
+    for chunk in _chunks(table.rows, CHUNK):
+        checker.rows(chunk)
+        plan.rows += len(chunk)
+        if progress is not None:
+            progress(plan.rows)
+    if plan.rows == 0:
+        plan.errors = [{**file_error(_("The file has column headings but no rows. Add one row per person.")), "row": 1}]
+        plan.error_count = 1
+        return plan
+    _check_households(plan, report)
+    plan.errors.sort(key=lambda e: e["row"] or 0)
+    return plan
+
+
+class _RowChecker:
+    def __init__(
+        self, plan: Plan, report: _Report, index: dict[str, int], villages: dict[str, tuple[int, str]]
+    ) -> None:
+        self.plan = plan
+        self.report = report
+        self.index = index
+        self.villages = villages
+        self.today = timezone.localdate()
+        self.oldest_without_id = self.today.replace(year=self.today.year - CHILD_WITHOUT_ID_AGE)
+        self.ids = IdChecker()
+        self.seen_ids: dict[str, int] = {}
+        self.households: dict[tuple[int, str], int] = {}
+        self.width = max(index.values()) + 1
+
+    def rows(self, chunk: list[tuple[int, list[Any]]]) -> None:
+        numbers: dict[str, int] = {}
+        for row_no, cells in chunk:
+            number = self.row(row_no, cells)
+            if number is not None:
+                numbers[number] = row_no
+        # One query per chunk for numbers already in the registry.
+        for number in Person.objects.filter(id_number__in=list(numbers)).values_list("id_number", flat=True):
+            self.report.add(
+                numbers[str(number)],
+                "id_number",
+                _("This resident ID number is already registered for a person in the registry."),
+                number,
+            )
+
+    def row(self, row_no: int, cells: list[Any]) -> str | None:
+        """Check one row; a good one joins the plan. Returns its resident-ID number for the registry check."""
+        if len(cells) < self.width:
+            cells = cells + [None] * (self.width - len(cells))
+        idx = self.index
+        add = self.report.add
+        before = self.plan.error_count
+        raw = {key: cells[i] for key, i in idx.items()}
+
+        village_code = col.text(raw["village_code"])
+        village = self.villages.get(village_code)
+        if not village_code:
+            add(row_no, "village_code", _("The village code is required."))
+        elif village is None:
+            add(
+                row_no,
+                "village_code",
+                _("No village with code %(code)s in your scope. Use the 12-digit code of a village you work for.")
+                % {"code": village_code},
+                village_code,
+            )
+        number = col.text(raw["household_number"])
+        if not number:
+            add(row_no, "household_number", _("The household number is required."))
+        elif len(number) > 32:
+            add(row_no, "household_number", _("A household number has at most 32 characters."), number)
+        address = col.text(raw.get("address"))
+        if len(address) > 200:
+            add(row_no, "address", _("An address has at most 200 characters."), address)
+        residence = self._read(row_no, "residence", raw["residence"], col.read_residence)
+        name = col.text(raw["name"])
+        if not name:
+            add(row_no, "name", _("The name is required."))
+        elif len(name) > 50:
+            add(row_no, "name", _("A name has at most 50 characters."), name)
+        relation = self._read(row_no, "relation", raw["relation"], col.read_relation)
+        phone = self._read(row_no, "phone", raw.get("phone"), col.read_phone) or ""
+
+        id_text = col.text(raw["id_number"])
+        id_number = self._id_number(row_no, raw["id_number"])
+        sex: str | None = None
+        if col.text(raw["sex"]):
+            sex = self._read(row_no, "sex", raw["sex"], col.read_sex)
+        elif id_number:
+            sex = resident_id.sex_of(id_number)
+        elif not id_text:
+            add(row_no, "sex", _("The sex is required (男 or 女) when there is no resident ID number."))
+        birth = self._birth_date(row_no, raw["birth_date"], id_number, id_text)
+        if id_number and birth and sex:
+            try:
+                resident_id.check_agrees(id_number, birth_date=birth, sex=sex)
+            except ValidationFailed as exc:
+                key = exc.field if exc.field in col.BY_KEY else "id_number"
+                add(row_no, key, str(exc.message), raw.get(key))
+        if not id_text and birth and birth < self.oldest_without_id:
+            add(
+                row_no,
+                "id_number",
+                _("The resident ID number is required; only a child under %(age)d may be without one.")
+                % {"age": CHILD_WITHOUT_ID_AGE},
+            )
+        if id_number:
+            first = self.seen_ids.get(id_number)
+            if first is not None:
+                add(
+                    row_no,
+                    "id_number",
+                    _("This resident ID number is also on row %(row)d; a person is imported once.") % {"row": first},
+                    id_number,
+                )
+            else:
+                self.seen_ids[id_number] = row_no
+
+        household = None
+        if village is not None and number and len(number) <= 32:
+            household = self._household(row_no, village, number, address, residence)
+        if household is not None and relation == Relation.HEAD:
+            self.plan.households[household].head_rows.append(row_no)
+        if self.plan.error_count == before and household is not None:
+            assert sex is not None and birth is not None and relation is not None
+            if relation == Relation.HEAD:
+                self.plan.households[household].head_person = len(self.plan.persons)
+            self.plan.persons.append((row_no, household, name, sex, birth, id_number, relation, phone))
+        # Checked against the registry even when the row has other problems, so the report lists them all.
+        return id_number
+
+    def _read(self, row_no: int, key: str, value: Any, reader: Callable[[str], str]) -> str | None:
+        text = col.text(value)
+        if not text:
+            if col.BY_KEY[key].required:
+                self.report.add(row_no, key, _("%(column)s is required.") % {"column": self.report.labels[key]})
+            return None
+        try:
+            return reader(text)
+        except col.CellError as exc:
+            self.report.add(row_no, key, exc.reason, text)
+            return None
+
+    def _id_number(self, row_no: int, value: Any) -> str | None:
+        try:
+            raw = col.read_id_number_cell(value)
+        except col.CellError as exc:
+            self.report.add(row_no, "id_number", exc.reason, value)
+            return None
+        if not raw:
+            return None
+        try:
+            return self.ids(raw)
+        except ValidationFailed as exc:
+            self.report.add(row_no, "id_number", str(exc.message), raw)
+            return None
+
+    def _birth_date(self, row_no: int, value: Any, id_number: str | None, id_text: str) -> datetime.date | None:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if id_number:
+                return resident_id.birth_date_of(id_number)
+            if id_text:  # an unreadable number: its own error says so
+                return None
+            self.report.add(
+                row_no, "birth_date", _("The birth date is required (YYYY-MM-DD) when there is no resident ID number.")
+            )
+            return None
+        try:
+            birth = col.read_date(value)
+        except col.CellError as exc:
+            self.report.add(row_no, "birth_date", exc.reason, value)
+            return None
+        if birth > self.today:
+            self.report.add(
+                row_no,
+                "birth_date",
+                _("The birth date %(date)s lies in the future.") % {"date": birth.isoformat()},
+                value,
+            )
+            return None
+        if birth < col.EARLIEST_BIRTH:
+            self.report.add(
+                row_no,
+                "birth_date",
+                _("The birth date %(date)s is before 1900; check the year.") % {"date": birth.isoformat()},
+                value,
+            )
+            return None
+        return birth
+
+    def _household(
+        self, row_no: int, village: tuple[int, str], number: str, address: str, residence: str | None
+    ) -> int:
+        key = (village[0], number)
+        found = self.households.get(key)
+        if found is None:
+            self.households[key] = len(self.plan.households)
+            self.plan.households.append(
+                HouseholdDraft(village[0], village[1], number, address, residence or "", row_no)
+            )
+            return len(self.plan.households) - 1
+        draft = self.plan.households[found]
+        if address != draft.address:
+            self.report.add(
+                row_no,
+                "address",
+                _("Rows of household %(number)s must agree on the address; row %(row)d says “%(address)s”.")
+                % {"number": number, "row": draft.first_row, "address": draft.address},
+                address,
+            )
+        if residence is not None:
+            if not draft.residence:
+                draft.residence = residence
+            elif residence != draft.residence:
+                self.report.add(
+                    row_no,
+                    "residence",
+                    _("Rows of household %(number)s must agree on the residence; row %(row)d says %(residence)s.")
+                    % {"number": number, "row": draft.first_row, "residence": Residence(draft.residence).label},
+                    residence,
+                )
+        return found
+
+
+def _check_households(plan: Plan, report: _Report) -> None:
+    """Households already registered get the file's members added; each household ends with one head."""
+    by_village: dict[int, list[HouseholdDraft]] = {}
+    for draft in plan.households:
+        by_village.setdefault(draft.village_id, []).append(draft)
+    for village_id, drafts in by_village.items():
+        by_number = {d.number: d for d in drafts}
+        numbers = list(by_number)
+        for start in range(0, len(numbers), CHUNK):
+            existing = Household.objects.filter(orgunit_id=village_id, number__in=numbers[start : start + CHUNK])
+            for pk, number, address, residence, head_id in existing.values_list(
+                "id", "number", "address", "residence", "head_id"
+            ):
+                draft = by_number[number]
+                draft.existing_id, draft.existing_has_head = pk, head_id is not None
+                if draft.residence and draft.residence != residence:
+                    report.add(
+                        draft.first_row,
+                        "residence",
+                        _("Household %(number)s of %(village)s is registered as %(registered)s, not %(residence)s.")
+                        % {
+                            "number": number,
+                            "village": draft.village_name,
+                            "registered": Residence(residence).label,
+                            "residence": Residence(draft.residence).label,
+                        },
+                        draft.residence,
+                    )
+                if draft.address and address and draft.address != address:
+                    report.add(
+                        draft.first_row,
+                        "address",
+                        _(
+                            "Household %(number)s of %(village)s is registered at “%(registered)s”; leave the "
+                            "address empty or write the same."
+                        )
+                        % {"number": number, "village": draft.village_name, "registered": address},
+                        draft.address,
+                    )
+    for draft in plan.households:
+        if draft.existing_has_head:
+            for row in draft.head_rows:
+                report.add(
+                    row,
+                    "relation",
+                    _(
+                        "Household %(number)s of %(village)s already has a head in the registry; give this "
+                        "member another relation."
+                    )
+                    % {"number": draft.number, "village": draft.village_name},
+                    "户主",
+                )
+        elif not draft.head_rows:
+            report.add(
+                draft.first_row,
+                "relation",
+                _("Household %(number)s of %(village)s has no head: mark exactly one of its members 户主 (head).")
+                % {"number": draft.number, "village": draft.village_name},
+            )
+        elif len(draft.head_rows) > 1:
+            for row in draft.head_rows[1:]:
+                report.add(
+                    row,
+                    "relation",
+                    _("Household %(number)s has more than one head (rows %(rows)s): mark exactly one member 户主.")
+                    % {"number": draft.number, "rows": ", ".join(str(r) for r in draft.head_rows)},
+                    "户主",
+                )
