@@ -143,7 +143,7 @@ def _write_results(
     }
     changes: dict[str, Any] = {}
     for result, item in results:
-        person_id = int(checkup.partner_id if result.who == "M" else checkup.enrollment.person_id or 0)
+        person_id = (checkup.partner_id if result.who == "M" else None) or checkup.enrollment.person_id
         row = existing.get((person_id, item.pk))
         before = {"value": row.value, "abnormal": row.abnormal} if row else None
         if row is None:
