@@ -306,7 +306,7 @@ class CareWorklistViewSet(mixins.ListModelMixin, _Care):
     @action(detail=False, methods=["get"], serializer_class=s.CareVillageCountsSerializer)
     def villages(self, request: Request) -> Response:
         rows = selectors.overdue_by_village(request.user, today=timezone.localdate())
-        page = self.paginate_queryset(rows)  # type: ignore[arg-type]
+        page: list[Any] | None = self.paginate_queryset(rows)  # type: ignore[arg-type]
         data = s.CareVillageCountsSerializer(page if page is not None else rows, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
@@ -525,7 +525,7 @@ class CareCoverageViewSet(mixins.ListModelMixin, _Care):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         rows = selectors.screening_coverage(request.user, on=timezone.localdate())
-        page = self.paginate_queryset(rows)  # type: ignore[arg-type]
+        page: list[Any] | None = self.paginate_queryset(rows)  # type: ignore[arg-type]
         data = s.CareCoverageSerializer(page if page is not None else rows, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 

@@ -131,11 +131,11 @@ def enrollment_record(enrollment: Enrollment, *, today: datetime.date) -> dict[s
     checkup = CheckUp.objects.filter(enrollment=enrollment).select_related("partner").first()
     if checkup is not None:
         record["checkup"] = checkup
-        record["check_items"] = list(CheckItem.objects.filter(programme_id=enrollment.programme_id).order_by("number"))
-        record["results"] = {
-            (r.item_id, "M" if r.person_id == checkup.partner_id else "F"): r
-            for r in checkup.results.select_related("item")
-        }
+        results = {(r.item_id, "M" if r.person_id == checkup.partner_id else "F"): r for r in checkup.results.all()}
+        record["result_rows"] = [
+            (item, results.get((item.pk, "F")), results.get((item.pk, "M")))
+            for item in CheckItem.objects.filter(programme_id=enrollment.programme_id).order_by("number")
+        ]
     return record
 
 

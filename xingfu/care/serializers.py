@@ -213,7 +213,7 @@ class CareEnrollmentSerializer(CareEnrollmentListSerializer):
     gestation_weeks = serializers.SerializerMethodField(help_text="Completed weeks today (ongoing pregnancy).")
     grade = serializers.SerializerMethodField()
     outcome = serializers.CharField(read_only=True, help_text="live_birth, stillbirth, miscarriage, termination or ''.")
-    children = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    children: "serializers.PrimaryKeyRelatedField[Any]" = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     visits = CareVisitSerializer(many=True, read_only=True)
     due = serializers.SerializerMethodField()
 
@@ -363,7 +363,7 @@ class CareCheckResultSerializer(serializers.Serializer[Any]):
     unit = serializers.CharField()
     abnormal = serializers.BooleanField()
     measured_on = serializers.DateField()
-    source = serializers.CharField()
+    result_source = serializers.CharField(source="source", help_text="manual or analyser.")
 
 
 class CareCheckUpSerializer(CareCheckUpListSerializer):
@@ -403,7 +403,7 @@ class CareResultInputSerializer(serializers.Serializer[Any]):
 
 class CareResultsInputSerializer(serializers.Serializer[Any]):
     measured_on = serializers.DateField()
-    results = CareResultInputSerializer(many=True, allow_empty=False, max_length=100)
+    results = CareResultInputSerializer(many=True, allow_empty=False, max_length=100)  # type: ignore[call-arg]
 
 
 class CareAssessmentInputSerializer(serializers.Serializer[Any]):

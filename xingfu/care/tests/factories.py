@@ -82,9 +82,14 @@ def caseload(
         )
         lmp = today - datetime.timedelta(weeks=28, days=i % 20)
         enrollment = Enrollment.objects.create(
-            programme=programme, person=person, orgunit=village, responsible=worker, enrolled_on=lmp + datetime.timedelta(weeks=8),
-            lmp=lmp, risk_colour=colours[i % len(colours)],
-        )  # fmt: skip
+            programme=programme,
+            person=person,
+            orgunit=village,
+            responsible=worker,
+            enrolled_on=lmp + datetime.timedelta(weeks=8),
+            lmp=lmp,
+            risk_colour=colours[i % len(colours)],
+        )
         due_on = lmp + datetime.timedelta(days=stage.offset_days)
         items.append(
             DueVisit.objects.create(

@@ -81,13 +81,14 @@ def test_visits_are_recorded_and_bad_ones_refused(
     client = api_for(village_worker)
     due = DueVisit.objects.get(enrollment_id=registered["id"], stage__code="anc1")
     base = {"enrollment": registered["id"], "date": today.isoformat(), "due": due.pk}
-    for bad, field in [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"colours": ["blue"]}, "colours"),
         ({"date": (today + datetime.timedelta(days=2)).isoformat()}, "date"),
         ({"date": "2000-01-01"}, "date"),
         ({"stage": "anc9"}, "stage"),
         ({"due": 999999999}, "due"),
-    ]:
+    ]
+    for bad, field in cases:
         response = client.post("/api/care/visits/", {**base, **bad}, format="json")
         assert response.status_code == 400, (bad, response.json())
         assert field in response.json()["fields"]
