@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
+from xingfu.audit.services import audit_record
 from xingfu.care.models import (
     ANCHOR_FIELDS,
     CareAnchor,
@@ -125,15 +126,22 @@ def _generate(today: datetime.date, until: datetime.date, ids: Collection[int] |
             candidates = candidates.filter(outcome="")
         rows: list[DueVisit] = []
         if not stage.repeatable:
-            last_useful = stale_before - _days(stage.offset_days + stage.window_days)
-            candidates = candidates.filter(**{f"{field}__gte": last_useful}).exclude(
-                Exists(DueVisit.objects.filter(enrollment=OuterRef("pk"), stage=stage))
-            )
+            if not stage.closes_enrollment:
+                last_useful = stale_before - _days(stage.offset_days + stage.window_days)
+                candidates = candidates.filter(**{f"{field}__gte": last_useful})
+            candidates = candidates.exclude(Exists(DueVisit.objects.filter(enrollment=OuterRef("pk"), stage=stage)))
             for pk, anchor, enrolled_on in candidates.values_list("pk", field, "enrolled_on"):
                 due_on = anchor + _days(stage.offset_days)
                 due_by = due_on + _days(stage.window_days)
-                # A window that closed before she was enrolled was never hers to keep.
-                if due_by >= enrolled_on:
+                if stage.closes_enrollment and (due_by < stale_before or due_by < enrolled_on):
+                    # The closing contact long past and never recorded: missed, so that the enrolment ends.
+                    rows.append(
+                        DueVisit(
+                            enrollment_id=pk, stage=stage, due_on=due_on, due_by=due_by, status=CareDueStatus.MISSED
+                        )
+                    )
+                elif due_by >= enrolled_on:
+                    # (A window that closed before she was enrolled was never hers to keep.)
                     rows.append(DueVisit(enrollment_id=pk, stage=stage, due_on=due_on, due_by=due_by))
         else:
             last = DueVisit.objects.filter(enrollment=OuterRef("pk"), stage=stage).order_by("-occurrence")
@@ -209,8 +217,16 @@ def schedule_run(
     """Bring the due items of all open enrolments (or of ``ids``) up to date on ``today``; returns counts."""
     today = today or timezone.localdate()
     counts: dict[str, Any] = {"departed": _close_departed(today, ids), "moved": _follow_moves(ids)}
-    counts.update(_finish(today, ids))
     counts["created"] = _generate(today, today + _days(horizon_days), ids)
+    counts.update(_finish(today, ids))
+    if ids is None:
+        audit_record(
+            actor=None,
+            action="care.schedule.run",
+            object_type="care.schedule",
+            object_id=today.isoformat(),
+            changes={what: {"before": None, "after": n} for what, n in counts.items()},
+        )
     return counts
 
 

@@ -81,3 +81,27 @@ def test_long_overdue_visits_are_marked_missed(village_worker: Any, woman: Any, 
     schedule_run(today=today + datetime.timedelta(weeks=18))
     anc1 = DueVisit.objects.get(enrollment=enrollment, stage__code="anc1")
     assert anc1.status == CareDueStatus.MISSED
+
+
+def test_an_enrolment_whose_last_contact_is_long_past_ends(
+    village_worker: Any, woman: Any, today: datetime.date
+) -> None:
+    from xingfu.care import services
+
+    enrollment = factories.pregnancy(village_worker, woman, lmp=today - datetime.timedelta(weeks=20), enrolled_on=today)
+    services.outcome_record(actor=village_worker, enrollment=enrollment, outcome="miscarriage", date=today)
+    counts = schedule_run(today=today + datetime.timedelta(days=130))
+    enrollment.refresh_from_db()
+    assert enrollment.status == "closed" and counts["closed"] == 1
+    assert not DueVisit.objects.filter(enrollment=enrollment, status=CareDueStatus.DUE).exists()
+
+
+def test_an_enrolment_of_a_woman_who_moved_away_ends(village_worker: Any, woman: Any, today: datetime.date) -> None:
+    from xingfu.registry.services import move_out_record
+
+    enrollment = factories.pregnancy(village_worker, woman, lmp=today - datetime.timedelta(weeks=10), enrolled_on=today)
+    move_out_record(actor=village_worker, person=woman, date=today, destination="济南市")
+    schedule_run(today=today)
+    enrollment.refresh_from_db()
+    assert (enrollment.status, enrollment.close_reason) == ("closed", "moved out of the district")
+    assert not DueVisit.objects.filter(enrollment=enrollment, status=CareDueStatus.DUE).exists()
