@@ -47,3 +47,7 @@ class Command(BaseCommand):
                 **oversight, state=" created" if oversight["created"] else " (already there)"
             )
         )
+
+        from xingfu.care.demo import care_summary, demo_care
+
+        self.stdout.write(care_summary(demo_care(seed=options["seed"])))
