@@ -24,6 +24,7 @@ from xingfu.accounts.access import access_orgunits, require, scope_of
 from xingfu.accounts.api_permissions import HasPerm
 from xingfu.accounts.roles import Perm
 from xingfu.audit.services import audit_sensitive_read
+from xingfu.core.api import Pagination
 from xingfu.core.errors import NotFound, ValidationFailed
 from xingfu.orgunits.models import OrgUnit
 from xingfu.oversight import selectors
@@ -137,33 +138,58 @@ def _bool_param(name: str, description: str) -> OpenApiParameter:
     return OpenApiParameter(name, OpenApiTypes.BOOL, description=description)
 
 
+def _raw(request: Request, name: str) -> str | None:
+    """The parameter as sent (None when absent); sent twice is refused, not silently resolved."""
+    values = request.query_params.getlist(name)
+    if len(values) > 1:
+        raise serializers.ValidationError({name: ["Give this parameter once."]})
+    return str(values[0]) if values else None
+
+
 def _param(request: Request, name: str, choices: list[str] | None = None) -> str:
-    value = str(request.query_params.get(name, "") or "")
-    if value and choices is not None and value not in choices:
+    value = _raw(request, name)
+    if value is None:
+        return ""
+    if choices is not None and value not in choices:
         raise serializers.ValidationError({name: [f"Unknown value {value[:40]!r}; one of {choices}."]})
     return value[:100]
 
 
 def _bool(request: Request, name: str) -> bool:
-    value = str(request.query_params.get(name, "") or "").lower()
-    if value in ("", "false", "0", "no"):
+    value = _raw(request, name)
+    if value is None:
         return False
-    if value in ("true", "1", "yes"):
+    if value.lower() in ("false", "0", "no"):
+        return False
+    if value.lower() in ("true", "1", "yes"):
         return True
     raise serializers.ValidationError({name: ["Expected true or false."]})
 
 
 def _int(request: Request, name: str, low: int, high: int) -> int | None:
-    value = request.query_params.get(name)
-    if value in (None, ""):
+    value = _raw(request, name)
+    if value is None:
         return None
     try:
-        number = int(str(value))
+        number = int(value.strip()) if value.strip().lstrip("-").isdigit() else low - 1
     except ValueError:
         number = low - 1
     if not low <= number <= high:
         raise serializers.ValidationError({name: [f"Expected a whole number from {low} to {high}."]})
     return number
+
+
+class OversightPagination(Pagination):
+    """The project's pagination, refusing a page or page size that is not a whole number (instead of quietly
+    using the first page or the default size)."""
+
+    def get_page_size(self, request: Any) -> int | None:
+        _int(request, self.page_size_query_param or "page_size", 1, self.max_page_size or 500)
+        return super().get_page_size(request)
+
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> list[Any] | None:
+        _int(request, self.page_query_param, 1, 10**9)
+        return super().paginate_queryset(queryset, request, view)
 
 
 def _town(request: Request) -> OrgUnit | None:
@@ -203,6 +229,10 @@ def _user_in_scope(user: Any, pk: Any, field: str = "owner") -> Any:
 class _OversightViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
     permission_classes = [HasPerm.of(Perm.OVERSIGHT_VIEW)]
     parser_classes = [JSONParser]
+    pagination_class = OversightPagination
+    # Any path segment reaches the view, which answers a JSON 404 for ids that are not whole numbers
+    # (the router's default pattern leaves "1.5" to Django's HTML 404 page).
+    lookup_value_regex = "[^/]+"
 
     def _valid(self, serializer_class: type[serializers.Serializer[Any]], **kwargs: Any) -> dict[str, Any]:
         serializer = serializer_class(data=self.request.data, **kwargs)
@@ -717,7 +747,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _OversightVi
         parameters=[OpenApiParameter("step_pk", OpenApiTypes.INT, OpenApiParameter.PATH)],
         responses=_ok(CaseStepSerializer),
     )
-    @action(detail=True, methods=["post"], url_path=r"steps/(?P<step_pk>[^/.]+)/done")
+    @action(detail=True, methods=["post"], url_path=r"steps/(?P<step_pk>[^/]+)/done")
     def step_done(self, request: Request, pk: str, step_pk: str) -> Response:
         case = access_case(request.user, pk, record=True)
         step = access_case_step(request.user, case, step_pk)

@@ -214,7 +214,7 @@ class FindingSerializer(serializers.ModelSerializer[Finding]):
         model = Finding
         fields = ["id", "inspection", "facility", "kind", "description", "correction_due", "corrected_on"]
         read_only_fields = ["id", "inspection", "facility", "corrected_on"]
-        extra_kwargs = {"description": {"allow_blank": False, "max_length": 5000}}
+        extra_kwargs = {"description": {"allow_blank": False, "max_length": 5000, "required": True}}
 
 
 class InspectionSerializer(serializers.ModelSerializer[Inspection]):

@@ -149,6 +149,11 @@ def test_an_inspector_cannot_place_a_facility_outside_his_scope(api_for: Any, to
         "/api/oversight/findings/?overdue=2",
         "/api/oversight/cases/?status=lost",
         "/api/oversight/tipoffs/?about=gossip",
+        "/api/oversight/inspections/?kind=",
+        "/api/oversight/facilities/?kind=pharmacy&kind=hospital",
+        "/api/oversight/facilities/?page_size=null",
+        "/api/oversight/facilities/?page_size=0",
+        "/api/oversight/findings/?page=",
     ],
 )
 def test_bad_filters_are_a_400(api_for: Any, inspector: Any, url: str) -> None:
@@ -165,6 +170,8 @@ def test_bad_filters_are_a_400(api_for: Any, inspector: Any, url: str) -> None:
         "/api/oversight/cases/-1/",
         "/api/oversight/tipoffs/1/contact/",
         "/api/oversight/facilities/?page=9999",
+        "/api/oversight/facilities/1.5/",
+        "/api/oversight/devices/0.5/events/",
     ],
 )
 def test_unknown_objects_are_a_404_in_json(api_for: Any, inspector: Any, district: Any, url: str) -> None:
@@ -189,6 +196,11 @@ def test_bad_facility_bodies_are_a_400_and_add_nothing(api_for: Any, inspector: 
     response = api_for(inspector).post("/api/oversight/facilities/", body, format="json")
     assert response.status_code == 400, response.content
     assert not Facility.objects.exists()
+
+
+def test_an_action_on_an_id_that_is_not_a_number_is_a_json_404(api_for: Any, inspector: Any) -> None:
+    response = api_for(inspector).post("/api/oversight/inspections/0.5/record/", {}, format="json")
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
 
 
 def test_the_contact_through_the_api_is_for_the_owner_and_audited(
