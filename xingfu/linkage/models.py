@@ -16,6 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from xingfu.registry.models import Sex
+
 
 class ListTemplate(models.TextChoices):
     HOSPITAL_BIRTHS = "hospital_births", _("Hospital birth list")
@@ -73,6 +75,10 @@ class OutsideList(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     rows = models.PositiveIntegerField(_("rows"), default=0)
+    rows_left_out = models.PositiveIntegerField(_("rows left out"), default=0)
+    # [{"row": 12, "column": "出生日期", "reason": "..."}]: values left out or rows skipped (at most 50 listed).
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    problem_count = models.PositiveIntegerField(_("problems"), default=0)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
@@ -98,12 +104,12 @@ class OutsideRecord(models.Model):
     row = models.PositiveIntegerField(_("row"))
     name = models.CharField(_("name"), max_length=50)
     id_number = models.CharField(_("resident ID number"), max_length=18, blank=True)
-    sex = models.CharField(_("sex"), max_length=1, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, blank=True, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     village_code = models.CharField(_("village code"), max_length=12, blank=True)
     facility = models.CharField(_("facility"), max_length=200, blank=True)
-    child_sex = models.CharField(_("sex of the child"), max_length=1, blank=True)
+    child_sex = models.CharField(_("sex of the child"), max_length=1, blank=True, choices=Sex.choices)
     child_name = models.CharField(_("name of the child"), max_length=50, blank=True)
     child_birth_date = models.DateField(_("birth date of the child"), null=True, blank=True)
     # The same row in next month's list has the same key, so that its decisions carry over.

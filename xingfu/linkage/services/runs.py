@@ -86,7 +86,7 @@ def _villages_in_scope(actor: Any, scope: OrgUnit, rows: list[ListRow]) -> dict[
 
 
 @transaction.atomic
-def list_upload(*, actor: Any, template: str, file_name: str, content: bytes) -> tuple[OutsideList, RowProblems]:
+def list_upload(*, actor: Any, template: str, file_name: str, content: bytes) -> OutsideList:
     """Store an outside list (a hospital birth list or a household-registration extract) for linking against
     the registry in the uploader's scope. The whole file is refused, with the reason, if its template is
     unknown, a required column is missing, it names a village outside the scope, or it was uploaded before;
@@ -128,6 +128,9 @@ def list_upload(*, actor: Any, template: str, file_name: str, content: bytes) ->
                 scope=scope,
                 uploaded_by=actor,
                 rows=len(rows),
+                rows_left_out=len(body) - len(rows),
+                problems=problems.items,
+                problem_count=problems.count,
             )
     except IntegrityError as exc:
         raise Conflict(_("This file was uploaded before."), field="file") from exc
@@ -167,7 +170,7 @@ def list_upload(*, actor: Any, template: str, file_name: str, content: bytes) ->
             "rows_left_out": {"before": None, "after": len(body) - len(rows)},
         },
     )
-    return outside_list, problems
+    return outside_list
 
 
 def _enqueue(run: LinkRun) -> None:
