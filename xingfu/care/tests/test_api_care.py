@@ -240,3 +240,15 @@ def test_screening_check_in_by_id_through_the_api(
     assert coverage == [
         {"village": village.code, "name": village.name, "eligible": 1, "screened": 1, "referred": 0, "coverage": 100.0}
     ]
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_the_enrollment_list_costs_the_same_queries_whatever_its_length(
+    api_for: Any, town_officer: Any, village_worker: Any, village: Any, today: datetime.date, rows: int,
+    django_assert_num_queries: Any,
+) -> None:  # fmt: skip
+    factories.caseload(village_worker, village, rows, today=today)
+    client = api_for(town_officer)
+    with django_assert_num_queries(2):
+        response = client.get("/api/care/enrollments/")
+    assert response.json()["count"] == rows
