@@ -45,6 +45,13 @@ class PublicStatusThrottle(_ClientThrottle):
     rate = "30/minute"
 
 
+class PublicPageThrottle(_ClientThrottle):
+    """Attempts at the public pages (right or wrong), so that guessing answers or codes soon stops."""
+
+    scope = "oversight_public_page"
+    rate = "30/hour"
+
+
 class PublicChallengeThrottle(_ClientThrottle):
     scope = "oversight_public_challenge"
     rate = "60/hour"

@@ -41,6 +41,10 @@ class TooManyReports(XingfuError):
     status_code = 429
     code = "throttled"
 
+    @staticmethod
+    def default_message() -> str:
+        return _("Too many attempts from your connection. Please try again later, or call the hotline.")
+
 
 class ReportAboutWomanRefused(ValidationFailed):
     code = "refused"

@@ -127,6 +127,17 @@ def test_a_flood_from_one_address_is_stopped_after_five_an_hour(client: Any, dis
     assert client.post("/oversight/report/", report(), REMOTE_ADDR="203.0.113.8").status_code == 201
 
 
+def test_guessing_tracking_codes_on_the_status_page_soon_stops(client: Any, district: Any) -> None:
+    answers = [
+        client.post("/oversight/report/status/", {"code": f"GUESS{i:07d}"}, REMOTE_ADDR="203.0.113.9").status_code
+        for i in range(31)
+    ]
+    assert answers[:30] == [404] * 30 and answers[30] == 429
+    blocked = client.post("/oversight/report/", report(), REMOTE_ADDR="203.0.113.9", HTTP_ACCEPT_LANGUAGE="en")
+    assert blocked.status_code == 429 and "Too many attempts" in blocked.content.decode()
+    assert not TipOff.objects.exists()
+
+
 def test_the_rate_limit_keeps_no_address(client: Any, district: Any) -> None:
     client.post("/oversight/report/", report(), REMOTE_ADDR="203.0.113.7")
     log = SubmissionLog.objects.get()

@@ -19,10 +19,18 @@ from xingfu.oversight.services.tipoffs import (
 from xingfu.oversight.views._common import client_ip
 
 
-def _form_page(request: HttpRequest, form: PublicReportForm, *, status: int = 200, refused: str = "") -> HttpResponse:
+def _form_page(
+    request: HttpRequest, form: PublicReportForm, *, status: int = 200, refused: str = "", notice: str = ""
+) -> HttpResponse:
     # Every showing of the form gets a fresh question: a used or expired one is never offered again.
-    context = {"form": form, "challenge": challenge_new(), "refused": refused}
+    context = {"form": form, "challenge": challenge_new(), "refused": refused, "notice": notice}
     return render(request, "oversight/public_report.html", context, status=status)
+
+
+def _too_many(request: HttpRequest) -> bool:
+    from xingfu.oversight.api.public import PublicPageThrottle
+
+    return not PublicPageThrottle().allow_request(request, None)  # type: ignore[arg-type]
 
 
 @never_cache
@@ -30,6 +38,8 @@ def public_report(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _form_page(request, PublicReportForm())
     form = PublicReportForm(request.POST, request.FILES)
+    if _too_many(request):
+        return _form_page(request, PublicReportForm(), status=429, notice=TooManyReports.default_message())
     if request.POST.get("about") == ABOUT_PREGNANT_WOMAN:
         # Refused before anything else is looked at, and nothing is kept.
         form = PublicReportForm()
@@ -71,6 +81,9 @@ def public_status(request: HttpRequest) -> HttpResponse:
     form = StatusLookupForm(request.POST or None)
     context: dict[str, object] = {"form": form}
     status_code = 200
+    if request.method == "POST" and _too_many(request):
+        context = {"form": StatusLookupForm(), "notice": TooManyReports.default_message()}
+        return render(request, "oversight/public_status.html", context, status=429)
     if request.method == "POST" and form.is_valid():
         try:
             context["result"] = tipoff_public_status(code=form.cleaned_data["code"])
