@@ -6,6 +6,7 @@ through one ``executemany``. Primary keys are reserved first (``reserve_ids``) s
 can point at persons and households without reading anything back.
 """
 
+import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -79,3 +80,25 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
             cursor.executemany(sql, batch)
             count += len(batch)
     return count
+
+
+def existing_values(model: type[models.Model], field: str, values: list[str]) -> list[str]:
+    """Which of ``values`` are already in ``model.field``, in one query with one parameter (an array on
+    PostgreSQL, a JSON list on SQLite), so that checking thousands of keys costs no SQL building."""
+    if not values:
+        return []
+    table = connection.ops.quote_name(_table(model))
+    column = connection.ops.quote_name(_columns(model, [field])[0])
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT {column} FROM {table} WHERE {column} = ANY(%s)", [values])  # noqa: S608
+        elif connection.vendor == "sqlite":
+            cursor.execute(
+                f"SELECT {column} FROM {table} WHERE {column} IN (SELECT value FROM json_each(%s))",  # noqa: S608
+                [json.dumps(values)],
+            )
+        else:
+            return [
+                str(v) for v in model._default_manager.filter(**{f"{field}__in": values}).values_list(field, flat=True)
+            ]
+        return [row[0] for row in cursor.fetchall()]

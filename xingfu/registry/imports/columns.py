@@ -82,6 +82,8 @@ def column_key(heading: Any) -> str | None:
 
 def text(value: Any) -> str:
     """A cell as text: whole numbers without ".0", dates as YYYY-MM-DD, spaces collapsed."""
+    if value.__class__ is str:
+        return " ".join(value.split())
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -172,6 +174,8 @@ def read_date(value: Any) -> datetime.date:
         return value
     raw = text(value)
     try:
+        if len(raw) == 10 and raw[4] == "-" and raw[7] == "-":
+            return datetime.date(int(raw[:4]), int(raw[5:7]), int(raw[8:]))
         if len(raw) == 8 and raw.isdigit():
             return datetime.date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
         match = _DATE.match(raw)

@@ -73,17 +73,20 @@ def open_table(data: bytes, file_name: str) -> Table:
     return _open_csv(data)
 
 
-def _decode(data: bytes) -> tuple[str, str]:
+def _encoding(data: bytes) -> str:
+    """UTF-8 (with or without BOM) or GB18030 (a superset of GBK), whichever decodes the whole file."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FileRejected(
             _("This file is UTF-16 text (Excel's “Unicode text”), which the import does not read. %(save_as)s")
             % {"save_as": _(_SAVE_AS)}
         )
     try:
-        return data.decode("utf-8-sig"), "utf-8"
+        data.decode("utf-8")
+        return "utf-8"
     except UnicodeDecodeError as utf8_error:
         try:
-            return data.decode("gb18030"), "gb18030"
+            data.decode("gb18030")
+            return "gb18030"
         except UnicodeDecodeError:
             raise FileRejected(
                 _(
@@ -95,15 +98,18 @@ def _decode(data: bytes) -> tuple[str, str]:
 
 
 def _open_csv(data: bytes) -> Table:
-    content, encoding = _decode(data)
-    if _CONTROL.search(content):
+    encoding = _encoding(data)
+    # Read as a stream rather than one decoded copy of the file: a million rows are a few hundred MB as str.
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig" if encoding == "utf-8" else encoding, newline="")
+    first_line = stream.readline()
+    if _CONTROL.search(first_line) or _CONTROL.search(stream.read(65536)):
         raise FileRejected(
             _("The file holds control characters that spreadsheet text never has: it is not a CSV file. %(save_as)s")
             % {"save_as": _(_SAVE_AS)}
         )
-    first_line = content.split("\n", 1)[0]
+    stream.seek(0)
     delimiter = max((",", "\t", ";", "，"), key=first_line.count)
-    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
+    reader = csv.reader(stream, delimiter=delimiter)
     try:
         headings = next(reader)
     except csv.Error as exc:
@@ -112,7 +118,7 @@ def _open_csv(data: bytes) -> Table:
         file_format="csv",
         encoding=encoding,
         headings=headings,
-        rows_estimate=max(content.count("\n") - 1, 1),
+        rows_estimate=max(data.count(b"\n") - 1, 1),
         rows=_csv_rows(reader),
     )
 
