@@ -8,7 +8,7 @@ enrolments, check-ups and campaigns whose village lies in their scope. A record 
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from xingfu.accounts.access import may_see_unit, require, scope_path, scoped
@@ -179,7 +179,3 @@ def require_record(user: Any, unit: OrgUnit) -> None:
     require(user, Perm.CARE_RECORD)
     if not may_see_unit(user, unit):
         raise PermissionDenied(_("%(unit)s is outside your scope.") % {"unit": unit.name})
-
-
-def same_record(a: Model | None, b: Model | None) -> bool:
-    return a is not None and b is not None and a.pk == b.pk

@@ -1,6 +1,5 @@
 """Forms of the care pages. They parse what was typed; the services decide what is allowed."""
 
-import datetime
 from typing import Any
 
 from django import forms
@@ -239,10 +238,3 @@ class EnrollmentFilterForm(_Form):
 
 def stage_queryset(programme_id: int) -> Any:
     return Stage.objects.filter(programme_id=programme_id).order_by("order")
-
-
-def parse_date(value: str | None) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(value or "")
-    except ValueError:
-        return None
