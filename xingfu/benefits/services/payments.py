@@ -121,6 +121,7 @@ def cycle_export(*, actor: Any, cycle: PaymentCycle, fmt: str) -> ExportFile:
     recorded in the audit trail."""
     require_perm(actor, Perm.BENEFITS_PREPARE)
     require_in_scope(actor, cycle.scope)
+    cycle = PaymentCycle.objects.select_related("programme", "scope").get(pk=cycle.pk)
     if fmt not in ("csv", "xlsx"):
         raise ValidationFailed(_("The bank file is csv or xlsx."), field="format")
     _payable(cycle)
@@ -389,6 +390,7 @@ def ledger_reverse(*, actor: Any, entry: LedgerEntry, reason: str) -> LedgerEntr
     programme's fund. A payment is reversed at most once, and a reversal is not reversed."""
     require_perm(actor, Perm.BENEFITS_APPROVE)
     require_in_scope(actor, entry.orgunit)
+    entry = LedgerEntry.objects.select_for_update().select_related("programme__fund", "orgunit").get(pk=entry.pk)
     if not reason.strip():
         raise ValidationFailed(_("Say why the payment is reversed."), field="reason")
     if entry.kind != LedgerKind.PAYMENT:
