@@ -312,7 +312,7 @@ def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
 # --- the model -----------------------------------------------------------------------------------------------
 
 
-def _settings(kind: str, link_type: str) -> SettingsCreator:
+def _settings(kind: str, link_type: str, prior: float) -> SettingsCreator:
     comparisons: list[Any] = []
     for name, levels in COMPARISONS[kind]:
         comparison_levels: list[dict[str, Any]] = []
@@ -331,31 +331,44 @@ def _settings(kind: str, link_type: str) -> SettingsCreator:
         blocking_rules_to_generate_predictions=list[Any](BLOCKING[kind]),
         retain_matching_columns=True,
         retain_intermediate_calculation_columns=False,
+        probability_two_random_records_match=prior,
         max_iterations=20,
     )
+
+
+def _prior(con: duckdb.DuckDBPyConnection, kind: str, left: str, right: str, pairs_possible: float) -> float:
+    """The prior probability that two random records are one person, estimated as Splink's
+    ``estimate_probability_two_random_records_match`` does (pairs found by deterministic rules, divided by
+    their assumed recall and by all possible pairs) but kept within (0, 0.5] so that a tiny list or one with
+    no deterministic pair still gives a usable model."""
+    dedupe = left == right
+    parts = [
+        f"SELECT l.unique_id AS a, r.unique_id AS b FROM {left} l JOIN {right} r ON {rule}"  # noqa: S608
+        + (" WHERE l.unique_id < r.unique_id" if dedupe else "")
+        for rule in DETERMINISTIC[kind]
+    ]
+    found = _scalar(con, f"SELECT count(*) FROM ({' UNION '.join(parts)})")  # noqa: S608 - our own rules
+    return min(0.5, max(found, 1) / DETERMINISTIC_RECALL / max(pairs_possible, 1.0))
 
 
 def _train(
     linker: Linker, kind: str, pairs_possible: float, note: Callable[[str], None], seconds: dict[str, float]
 ) -> None:
-    """Prior odds from deterministic rules, u by random sampling, m by EM; steps the data cannot support
-    (a tiny list, a rule no pair satisfies) are skipped and said so in the run's parameters."""
-    started = time.perf_counter()
-    try:
-        linker.training.estimate_probability_two_random_records_match(
-            list(DETERMINISTIC[kind]), recall=DETERMINISTIC_RECALL
-        )
-    except Exception as exc:  # Splink raises plain exceptions when no pair satisfies the rules
-        note(f"prior odds not estimated ({exc.__class__.__name__}); default used")
-    seconds["train_prior"] = time.perf_counter() - started
+    """u by random sampling, m by EM; steps the data cannot support (a tiny list, a rule no pair satisfies)
+    are skipped and said so in the run's parameters."""
     started = time.perf_counter()
     linker.training.estimate_u_using_random_sampling(max_pairs=min(U_PAIRS, max(pairs_possible, 1.0)), seed=7)
     seconds["train_u"] = time.perf_counter() - started
     for i, rule in enumerate(EM_BLOCKING[kind]):
         started = time.perf_counter()
+        # Splink narrows the model's comparisons for a session and restores them only when it succeeds, so a
+        # session that fails (a rule admitting no pair, on a tiny list) must not leave the model narrowed.
+        settings = linker._settings_obj
+        before = settings.core_model_settings.copy()
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=EM_PAIRS)
-        except Exception as exc:
+        except Exception as exc:  # Splink raises plain exceptions when a rule admits no pair
+            settings.core_model_settings = before
             note(f"EM on [{rule}] skipped ({exc.__class__.__name__}: {str(exc)[:120]})")
         seconds[f"train_em_{i + 1}"] = time.perf_counter() - started
 
@@ -487,13 +500,15 @@ def link(
 
         started = time.perf_counter()
         report("training", 15)
+        pairs = float(n_left) * float(n_right)
+        prior = _prior(con, kind, "outside", "registry", pairs)
         db_api = DuckDBAPI(con)
         linker = Linker(
             [db_api.register("outside"), db_api.register("registry")],
-            _settings(kind, "link_only"),
+            _settings(kind, "link_only", prior),
             log_level=None,
         )
-        _train(linker, kind, float(n_left) * float(n_right), notes.append, seconds)
+        _train(linker, kind, pairs, notes.append, seconds)
         seconds["train"] = time.perf_counter() - started
 
         started = time.perf_counter()
@@ -590,9 +605,14 @@ def deduplicate(
             return Outcome([], [], [], _empty_parameters(kind, notes), seconds)
         started = time.perf_counter()
         report("training", 15)
+        possible = n * (n - 1) / 2
         db_api = DuckDBAPI(con)
-        linker = Linker(db_api.register("registry"), _settings(kind, "dedupe_only"), log_level=None)
-        _train(linker, kind, n * (n - 1) / 2, notes.append, seconds)
+        linker = Linker(
+            db_api.register("registry"),
+            _settings(kind, "dedupe_only", _prior(con, kind, "registry", "registry", possible)),
+            log_level=None,
+        )
+        _train(linker, kind, possible, notes.append, seconds)
         seconds["train"] = time.perf_counter() - started
         started = time.perf_counter()
         report("scoring", 55)
