@@ -91,8 +91,11 @@ def test_a_births_indicator_cannot_be_marked_targetable(district_admin: Any) -> 
 
 def test_defining_an_indicator_is_audited(district_admin: Any) -> None:
     indicator = _define(district_admin, code="boys")
-    assert indicator.numerator == {"source": "births", "filters": [{"field": "sex", "op": "eq", "value": "M"}],
-                                   "measure": "count"}  # fmt: skip
+    assert indicator.numerator == {
+        "source": "births",
+        "filters": [{"field": "sex", "op": "eq", "value": "M"}],
+        "measure": "count",
+    }
     event = AuditEvent.objects.get(action="analytics.indicator_define")
     assert event.object_id == "boys" and event.actor_username == "admin"
 

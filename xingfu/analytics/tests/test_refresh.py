@@ -33,8 +33,12 @@ def test_a_refresh_writes_villages_towns_and_the_district(
     batch = refresh_run()
     year = _values(batch, "births", "year", Y2025)
     assert {code: int(r.value) for code, r in year.items()} == {
-        village.code: 3, town.code: 3, other_village.code: 1, other_town.code: 1, district.code: 4,
-    }  # fmt: skip
+        village.code: 3,
+        town.code: 3,
+        other_village.code: 1,
+        other_town.code: 1,
+        district.code: 4,
+    }
     assert year[village.code].town_code == town.code and year[village.code].district_code == district.code
     month = _values(batch, "births", "month", dt.date(2025, 3, 1))
     assert int(month[village.code].value) == 3 and other_village.code not in month
@@ -163,8 +167,14 @@ def test_the_population_counts_residents_by_age_on_the_last_day_of_each_year(vil
     )
     women(village, n=2, born=dt.date(1990, 12, 31))  # 35 on 2025-12-31, 34 a year before
     women(village, n=1, born=dt.date(1960, 1, 1))  # 65 during 2025
-    Person.objects.create(name="已故", sex="F", birth_date=dt.date(1980, 1, 1), orgunit=village,
-                          status="dead", death_date=dt.date(2025, 3, 1))  # fmt: skip
+    Person.objects.create(
+        name="已故",
+        sex="F",
+        birth_date=dt.date(1980, 1, 1),
+        orgunit=village,
+        status="dead",
+        death_date=dt.date(2025, 3, 1),
+    )
     Person.objects.create(name="迁出", sex="F", birth_date=dt.date(1980, 1, 1), orgunit=village, status="moved_out")
     Person.objects.create(name="男", sex="M", birth_date=dt.date(1980, 1, 1), orgunit=village)
     batch = refresh_run()
@@ -180,11 +190,18 @@ def test_the_population_counts_residents_by_age_on_the_last_day_of_each_year(vil
 def test_publicity_events_per_village_divide_by_every_village(village: Any, sibling_village: Any, town: Any) -> None:
     from xingfu.outreach.models import Campaign, Event
 
-    campaign = Campaign.objects.create(theme="关爱女孩", orgunit=town, start_date=dt.date(2025, 3, 1),
-                                       end_date=dt.date(2025, 3, 31))  # fmt: skip
+    campaign = Campaign.objects.create(
+        theme="关爱女孩", orgunit=town, start_date=dt.date(2025, 3, 1), end_date=dt.date(2025, 3, 31)
+    )
     for day in (3, 10, 17):
-        Event.objects.create(campaign=campaign, date=dt.date(2025, 3, day), village=village, kind="stall",
-                             channel="boards", people_reached=10)  # fmt: skip
+        Event.objects.create(
+            campaign=campaign,
+            date=dt.date(2025, 3, day),
+            village=village,
+            kind="stall",
+            channel="boards",
+            people_reached=10,
+        )
     indicator("outreach_events_per_village")
     batch = refresh_run()
     year = _values(batch, "outreach_events_per_village", "year", Y2025)
