@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -264,7 +265,9 @@ class CareVisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Care):
         if data.get("stage"):
             stage = Stage.objects.filter(programme_id=enrollment.programme_id, code=data["stage"]).first()
             if stage is None:
-                raise ValidationFailed(f"No stage {data['stage']!r} in this programme.", field="stage")
+                raise ValidationFailed(
+                    _("No stage %(code)r in this programme.") % {"code": data["stage"]}, field="stage"
+                )
         visit = services.visit_record(
             actor=request.user,
             enrollment=enrollment,
@@ -404,7 +407,7 @@ class CareCheckUpViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Care
         data = _valid(s.CareLabImportInputSerializer, request.data)
         upload = data["file"]
         if upload.size > 1_000_000:
-            raise ValidationFailed("The file is larger than 1 MB.", field="file")
+            raise ValidationFailed(_("The file is larger than 1 MB."), field="file")
         result = services.lab_results_import(actor=request.user, data=upload.read())
         return Response(result)
 
@@ -434,7 +437,7 @@ class CareCampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Car
     def get_queryset(self) -> QuerySet[ScreeningCampaign]:
         code = str(self.request.query_params.get("village", ""))
         if code and not code.isdigit():
-            raise ValidationFailed("An org-unit code is digits.", field="village")
+            raise ValidationFailed(_("An org-unit code is digits."), field="village")
         return selectors.campaigns_for_user(self.request.user, village_code=code[:12])
 
     def _campaign(self, pk: Any) -> Any:
@@ -502,7 +505,7 @@ class CareCampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Car
         data = _valid(s.CareScreeningResultInputSerializer, request.data)
         invitation = _body_ref("invitation", access_invitation, request.user, data["invitation"])
         if invitation.campaign_id != campaign.pk:
-            raise ValidationFailed("That invitation belongs to another campaign.", field="invitation")
+            raise ValidationFailed(_("That invitation belongs to another campaign."), field="invitation")
         result = services.screening_result_record(
             actor=request.user,
             invitation=invitation,

@@ -214,3 +214,36 @@ def test_the_town_sees_counts_per_village_without_names(
     factories.caseload(village_worker, village, 2, today=today)
     page = browser(town_officer).get(reverse("care-villages")).content.decode()
     assert village.name_en in page and "孕妇000" not in page
+
+
+def test_every_form_page_opens(
+    browser: Any, village_worker: Any, woman: Person, partner: Person, village: Any, today: datetime.date
+) -> None:
+    from xingfu.care import services
+
+    pregnancy = factories.pregnancy(village_worker, woman, lmp=today - datetime.timedelta(weeks=10), enrolled_on=today)
+    other = factories.resident(village_worker, village, "赵敏", birth_date=datetime.date(1990, 2, 2))
+    checkup = services.checkup_book(actor=village_worker, woman=other, partner=None, booked_for=today)
+    campaign = services.campaign_plan(actor=village_worker, village=village, name="x", starts_on=today, ends_on=today)
+    older = factories.resident(village_worker, village, "王芳", birth_date=datetime.date(1975, 6, 1))
+    assert older.id_number
+    invitation = services.screening_checkin(actor=village_worker, campaign=campaign, id_number=older.id_number)
+    client = browser(village_worker)
+    for url in [
+        reverse("care-pregnancy-new"),
+        reverse("care-visit-new", args=[pregnancy.pk]),
+        reverse("care-outcome-new", args=[pregnancy.pk]),
+        reverse("care-responsible", args=[pregnancy.pk]),
+        reverse("care-enrollment-close", args=[pregnancy.pk]),
+        reverse("care-checkup-new"),
+        reverse("care-checkup-results", args=[checkup.pk]),
+        reverse("care-checkup-assess", args=[checkup.pk]),
+        reverse("care-enrollment", args=[checkup.enrollment_id]),
+        reverse("care-lab-import"),
+        reverse("care-campaign-new"),
+        reverse("care-campaign", args=[campaign.pk]),
+        reverse("care-screening-result", args=[invitation.pk]),
+        reverse("care-villages"),
+        reverse("care-coverage"),
+    ]:
+        assert client.get(url).status_code == 200, url
