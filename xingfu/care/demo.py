@@ -54,7 +54,7 @@ from xingfu.care.models import (
     Visit,
 )
 from xingfu.care.schedule import schedule_run
-from xingfu.care.services.screening import eligible_women, screened_since, screening_interval_days
+from xingfu.care.selectors import eligible_women, screened_since, screening_interval_days
 from xingfu.care.standard import care_standard_install
 from xingfu.orgunits.models import Level, OrgUnit
 from xingfu.registry.models import EventKind, LifeEvent, Person, PersonStatus, Sex

@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
 from xingfu.accounts.access import access_orgunit_by_code, scoped
 from xingfu.audit.services import audit_sensitive_read
@@ -36,7 +36,6 @@ from xingfu.care.models import (
     Stage,
 )
 from xingfu.care.schedule import HORIZON_DAYS, WORKLIST_DAYS, anchors_of, stage_occurrences
-from xingfu.care.services.screening import screened_since, screening_interval_days
 from xingfu.orgunits.models import Level, OrgUnit
 from xingfu.registry.facts import age_between
 from xingfu.registry.models import Person, PersonStatus
@@ -279,6 +278,30 @@ def care_counts(user: Any, *, today: datetime.date) -> dict[str, int]:
 
 
 # --- programmes and screening -------------------------------------------------------------------------------
+
+DEFAULT_INTERVAL_DAYS = 3 * 365
+
+
+def screening_interval_days(programme: Programme) -> int:
+    """How long a screening counts: the repeat interval of the programme's screening stage (three years)."""
+    stage = programme.stages.filter(repeatable=True).order_by("order").first()
+    return (stage.repeat_interval_days if stage else None) or DEFAULT_INTERVAL_DAYS
+
+
+def eligible_women(campaign: ScreeningCampaign) -> Any:
+    """Residents of the campaign's village the programme covers on its first day (women 35–64, living)."""
+    programme = campaign.programme
+    qs = Person.objects.filter(orgunit=campaign.village, status=PersonStatus.ALIVE).filter(
+        age_between(on=campaign.starts_on, age_min=programme.min_age, age_max=programme.max_age)
+    )
+    return qs.filter(sex=programme.eligible_sex) if programme.eligible_sex else qs
+
+
+def screened_since(since: datetime.date) -> Any:
+    """A condition (for ``Person`` rows) that the woman attended a screening on or after ``since``."""
+    return Exists(
+        Invitation.objects.filter(person=OuterRef("pk"), status=InvitationStatus.ATTENDED, attended_on__gte=since)
+    )
 
 
 def programmes_for_user(user: Any) -> QuerySet[Programme]:

@@ -20,25 +20,17 @@ from xingfu.care.models import (
     CervicalResult,
     Invitation,
     InvitationStatus,
-    Programme,
     ScreeningCampaign,
     ScreeningResult,
 )
+from xingfu.care.selectors import eligible_women, screened_since, screening_interval_days
 from xingfu.care.services._common import SENSITIVE, active_programme, check_date, check_text, today
 from xingfu.core.errors import Conflict, NotFound, ValidationFailed
 from xingfu.orgunits.models import Level, OrgUnit
-from xingfu.registry.facts import age_between
-from xingfu.registry.models import Person, PersonStatus
+from xingfu.registry.models import Person
 from xingfu.registry.resident_id import normalise
 
 MAX_CAMPAIGN_DAYS = 92
-DEFAULT_INTERVAL_DAYS = 3 * 365
-
-
-def screening_interval_days(programme: Programme) -> int:
-    """How long a screening counts: the repeat interval of the programme's screening stage (three years)."""
-    stage = programme.stages.filter(repeatable=True).order_by("order").first()
-    return (stage.repeat_interval_days if stage else None) or DEFAULT_INTERVAL_DAYS
 
 
 def _audit(actor: Any, campaign: ScreeningCampaign, action: str, changes: dict[str, Any]) -> None:
@@ -82,22 +74,6 @@ def campaign_plan(
         field_changes(None, {"name": name, "starts_on": starts_on, "ends_on": ends_on, "place": place}),
     )
     return campaign
-
-
-def eligible_women(campaign: ScreeningCampaign) -> Any:
-    """Residents of the campaign's village the programme covers on its first day (women 35–64, living)."""
-    programme = campaign.programme
-    qs = Person.objects.filter(orgunit=campaign.village, status=PersonStatus.ALIVE).filter(
-        age_between(on=campaign.starts_on, age_min=programme.min_age, age_max=programme.max_age)
-    )
-    return qs.filter(sex=programme.eligible_sex) if programme.eligible_sex else qs
-
-
-def screened_since(since: datetime.date) -> Any:
-    """A condition (for ``Person`` rows) that the woman attended a screening on or after ``since``."""
-    return Exists(
-        Invitation.objects.filter(person=OuterRef("pk"), status=InvitationStatus.ATTENDED, attended_on__gte=since)
-    )
 
 
 @transaction.atomic
