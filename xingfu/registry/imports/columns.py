@@ -201,10 +201,13 @@ def read_id_number_cell(value: Any) -> str:
 
 
 _PHONE = re.compile(r"^\+?\d{7,15}$")
+_PHONE_SEPARATORS = re.compile(r"[\s\-()]")
 
 
 def read_phone(value: str) -> str:
-    phone = re.sub(r"[\s\-()]", "", value)
+    if 7 <= len(value) <= 15 and value.isascii() and value.isdigit():
+        return value
+    phone = _PHONE_SEPARATORS.sub("", value)
     if phone and not _PHONE.match(phone):
         raise CellError(_("A phone number has 7 to 15 digits, not “%(value)s”.") % {"value": value})
     return phone
