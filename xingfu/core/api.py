@@ -16,10 +16,29 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from xingfu.core.errors import XingfuError
 
 
+def _whole_number_param(request: Any, name: str, low: int, high: int, *, also: tuple[str, ...] = ()) -> None:
+    """Refuse ``?name=`` unless it is a whole number in [low, high] (or one of ``also``), instead of
+    quietly falling back to a default that hides the caller's mistake."""
+    value = request.query_params.get(name)
+    if value is None or value in also:
+        return
+    text = value.strip()
+    if not (text.isdigit() and low <= int(text) <= high):
+        raise exceptions.ValidationError({name: [f"Expected a whole number from {low} to {high}."]})
+
+
 class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_page_size(self, request: Any) -> int | None:
+        _whole_number_param(request, "page_size", 1, self.max_page_size)
+        return super().get_page_size(request)
+
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> list[Any] | None:
+        _whole_number_param(request, self.page_query_param, 1, 10**9, also=("last",))
+        return super().paginate_queryset(queryset, request, view)
 
 
 def _reason(detail: Any) -> str:

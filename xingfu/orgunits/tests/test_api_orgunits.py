@@ -78,3 +78,13 @@ def test_schema_and_offline_docs_are_served(api: Any, db: Any) -> None:
     assert docs.status_code == 200
     html = docs.content.decode()
     assert "cdn" not in html.lower() and "drf_spectacular_sidecar" in html
+
+
+def test_a_malformed_page_or_page_size_is_refused_not_ignored(district_admin: Any, api_for: Any) -> None:
+    client = api_for(district_admin)
+    for query in ["page=abc", "page=0", "page_size=0", "page_size=501", "page_size=null", "page="]:
+        response = client.get(f"/api/orgunits/?{query}")
+        assert response.status_code == 400, query
+        assert response.json()["reason"]
+    assert client.get("/api/orgunits/?page=last&page_size=5").status_code == 200
+    assert client.get("/api/orgunits/?page=99").status_code == 404
