@@ -7,6 +7,7 @@ caller's scope; an org unit outside it is a 404, a bad parameter a 400 naming it
 from typing import Any
 
 from django.db.models import QuerySet
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -59,6 +60,13 @@ CODE = "[-a-zA-Z0-9_]{1,40}"
 ORGUNIT = OpenApiParameter(
     "orgunit", OpenApiTypes.STR, description="An org unit code in your scope (default: your scope)."
 )
+
+
+class _OneObjectSchema(AutoSchema):
+    """For viewsets whose ``list`` answers one object (a table with its metadata), not an array of them."""
+
+    def _is_list_view(self, serializer: Any = None) -> bool:
+        return False
 
 
 def _ref(field: str, find: Any, *args: Any) -> Any:
@@ -144,6 +152,7 @@ class SourceViewSet(viewsets.ViewSet):
 
 class ValueViewSet(viewsets.ViewSet):
     permission_classes = [HasPerm.of(Perm.ANALYTICS_VIEW)]
+    schema = _OneObjectSchema()
 
     @extend_schema(
         summary="Indicator values by org unit and period (the unit's children, or the unit itself)",
@@ -218,6 +227,7 @@ class ValueViewSet(viewsets.ViewSet):
 
 class SrbViewSet(viewsets.ViewSet):
     permission_classes = [HasPerm.of(Perm.ANALYTICS_VIEW)]
+    schema = _OneObjectSchema()
 
     @extend_schema(
         summary="Sex ratio at birth by town or village: observed, Wilson interval, empirical-Bayes estimate, "
@@ -400,6 +410,7 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Analyt
 
 class RefreshViewSet(viewsets.ViewSet):
     permission_classes = [HasPerm.of(Perm.ANALYTICS_VIEW)]
+    schema = _OneObjectSchema()
 
     @extend_schema(
         summary="When the figures were computed, and any refresh under way", responses={200: RefreshStatusSerializer}

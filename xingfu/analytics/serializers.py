@@ -117,7 +117,8 @@ class ValueSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 class ValuesSerializer(serializers.Serializer):  # type: ignore[type-arg]
     as_of = serializers.DateTimeField(allow_null=True)
-    period_type = serializers.ChoiceField(choices=IndicatorPeriodType.choices)
+    # Plain text, not a second enum of the same choices as ``period_types`` (one name per choice set).
+    period_type = serializers.CharField(help_text="month, quarter or year")
     values = ValueSerializer(many=True)
 
 
