@@ -31,6 +31,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+from django.utils.translation import gettext_noop
 from splink import DuckDBAPI, Linker, SettingsCreator
 
 logger = logging.getLogger(__name__)
@@ -83,67 +84,71 @@ AGREE, PARTIAL, DISAGREE, MISSING = "agree", "partial", "disagree", "missing"
 Level = tuple[str, str, str]
 
 _NAME: list[Level] = [
-    ("name_l IS NULL OR name_r IS NULL", "name missing", MISSING),
-    ("name_l = name_r", "same characters", AGREE),
-    ("pinyin_l = pinyin_r", "same pinyin, other characters", PARTIAL),
-    ("name_sorted_l = name_sorted_r", "same characters, another order", PARTIAL),
-    ("jaro_winkler_similarity(pinyin_l, pinyin_r) >= 0.92", "pinyin nearly the same", PARTIAL),
-    ("jaro_winkler_similarity(pinyin_l, pinyin_r) >= 0.8", "pinyin similar", PARTIAL),
-    ("TRUE", "different", DISAGREE),
+    ("name_l IS NULL OR name_r IS NULL", gettext_noop("name missing"), MISSING),
+    ("name_l = name_r", gettext_noop("same characters"), AGREE),
+    ("pinyin_l = pinyin_r", gettext_noop("same pinyin, other characters"), PARTIAL),
+    ("name_sorted_l = name_sorted_r", gettext_noop("same characters, another order"), PARTIAL),
+    ("jaro_winkler_similarity(pinyin_l, pinyin_r) >= 0.92", gettext_noop("pinyin nearly the same"), PARTIAL),
+    ("jaro_winkler_similarity(pinyin_l, pinyin_r) >= 0.8", gettext_noop("pinyin similar"), PARTIAL),
+    ("TRUE", gettext_noop("different"), DISAGREE),
 ]
 _ID_NUMBER: list[Level] = [
-    ("id_number_l IS NULL OR id_number_r IS NULL", "ID number missing", MISSING),
-    ("id_number_l = id_number_r", "same ID number", AGREE),
+    ("id_number_l IS NULL OR id_number_r IS NULL", gettext_noop("ID number missing"), MISSING),
+    ("id_number_l = id_number_r", gettext_noop("same ID number"), AGREE),
     # hamming rather than Damerau–Levenshtein: forty times faster in DuckDB, and a typed number keeps its length.
-    ("hamming(id_number_l, id_number_r) <= 1", "one character wrong", PARTIAL),
-    ("hamming(id_number_l, id_number_r) = 2 AND id_sorted_l = id_sorted_r", "two characters swapped", PARTIAL),
-    ("TRUE", "different", DISAGREE),
+    ("hamming(id_number_l, id_number_r) <= 1", gettext_noop("one character wrong"), PARTIAL),
+    (
+        "hamming(id_number_l, id_number_r) = 2 AND id_sorted_l = id_sorted_r",
+        gettext_noop("two characters swapped"),
+        PARTIAL,
+    ),
+    ("TRUE", gettext_noop("different"), DISAGREE),
 ]
 _BIRTH_DATE: list[Level] = [
-    ("birth_date_l IS NULL OR birth_date_r IS NULL", "birth date missing", MISSING),
-    ("birth_date_l = birth_date_r", "same date", AGREE),
-    ("hamming(birth_ymd_l, birth_ymd_r) <= 1", "one digit wrong", PARTIAL),
+    ("birth_date_l IS NULL OR birth_date_r IS NULL", gettext_noop("birth date missing"), MISSING),
+    ("birth_date_l = birth_date_r", gettext_noop("same date"), AGREE),
+    ("hamming(birth_ymd_l, birth_ymd_r) <= 1", gettext_noop("one digit wrong"), PARTIAL),
     (
         "year(birth_date_l) = year(birth_date_r) AND month(birth_date_l) = day(birth_date_r) "
         "AND day(birth_date_l) = month(birth_date_r)",
-        "day and month swapped",
+        gettext_noop("day and month swapped"),
         PARTIAL,
     ),
-    ("abs(date_diff('day', birth_date_l, birth_date_r)) <= 31", "within a month", PARTIAL),
-    ("TRUE", "different", DISAGREE),
+    ("abs(date_diff('day', birth_date_l, birth_date_r)) <= 31", gettext_noop("within a month"), PARTIAL),
+    ("TRUE", gettext_noop("different"), DISAGREE),
 ]
 _SEX: list[Level] = [
-    ("sex_l IS NULL OR sex_r IS NULL", "sex missing", MISSING),
-    ("sex_l = sex_r", "same sex", AGREE),
-    ("TRUE", "different", DISAGREE),
+    ("sex_l IS NULL OR sex_r IS NULL", gettext_noop("sex missing"), MISSING),
+    ("sex_l = sex_r", gettext_noop("same sex"), AGREE),
+    ("TRUE", gettext_noop("different"), DISAGREE),
 ]
 _PLACE: list[Level] = [
     (
         "(village_l IS NULL OR village_r IS NULL) AND (address_l IS NULL OR address_r IS NULL)",
-        "place missing",
+        gettext_noop("place missing"),
         MISSING,
     ),
-    ("village_l = village_r OR address_l = address_r", "same village or address", AGREE),
-    ("jaro_winkler_similarity(address_l, address_r) >= 0.9", "address nearly the same", PARTIAL),
-    ("town_l = town_r", "same town", PARTIAL),
-    ("TRUE", "different", DISAGREE),
+    ("village_l = village_r OR address_l = address_r", gettext_noop("same village or address"), AGREE),
+    ("jaro_winkler_similarity(address_l, address_r) >= 0.9", gettext_noop("address nearly the same"), PARTIAL),
+    ("town_l = town_r", gettext_noop("same town"), PARTIAL),
+    ("TRUE", gettext_noop("different"), DISAGREE),
 ]
 # Whether the registry woman gave birth around the day on the list. Most births on a list are registered, so
 # this tells the one 王秀英 from the others when nothing else does; training learns how often a true mother's
 # birth is missing (the births this linkage is there to find), so that absence counts against her only so much.
 _BIRTH_NEAR: list[Level] = [
-    ("event_date_l IS NULL", "no birth on the list", MISSING),
+    ("event_date_l IS NULL", gettext_noop("no birth on the list"), MISSING),
     (
         "len(list_filter(coalesce(births_r, []::DATE[]), lambda d: abs(date_diff('day', d, event_date_l)) <= 3)) > 0",
-        "registered birth within 3 days",
+        gettext_noop("registered birth within 3 days"),
         AGREE,
     ),
-    ("TRUE", "no registered birth then", DISAGREE),
+    ("TRUE", gettext_noop("no registered birth then"), DISAGREE),
 ]
 _MOTHER: list[Level] = [
-    ("mother_l IS NULL OR mother_r IS NULL", "mother not recorded", MISSING),
-    ("mother_l = mother_r", "same mother", AGREE),
-    ("TRUE", "different mothers", DISAGREE),
+    ("mother_l IS NULL OR mother_r IS NULL", gettext_noop("mother not recorded"), MISSING),
+    ("mother_l = mother_r", gettext_noop("same mother"), AGREE),
+    ("TRUE", gettext_noop("different mothers"), DISAGREE),
 ]
 
 COMPARISONS: dict[str, list[tuple[str, list[Level]]]] = {

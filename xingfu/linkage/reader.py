@@ -2,7 +2,6 @@
 
 import csv
 import io
-import zipfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -29,19 +28,23 @@ def _csv_rows(data: bytes) -> Iterator[list[Any]]:
     yield from csv.reader(io.StringIO(text), delimiter=delimiter)
 
 
-def _xlsx_rows(data: bytes) -> Iterator[list[Any]]:
+def _xlsx_rows(data: bytes) -> list[list[Any]]:
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ValidationFailed(_("The workbook cannot be read: %(error)s") % {"error": exc}, field="file") from None
-    try:
-        sheet = workbook.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
-            yield ["" if v is None else v for v in row]
-    finally:
-        workbook.close()
+        try:
+            sheet = workbook.worksheets[0]
+            return [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
+        finally:
+            workbook.close()
+    # An uploaded workbook can be broken in more ways than openpyxl has exception types for (a zip that is not
+    # a workbook, a sheet that is not XML, ...): any failure to read it is the file's fault, told as such.
+    except Exception as exc:
+        raise ValidationFailed(
+            _("The workbook cannot be read: %(error)s") % {"error": str(exc)[:200] or exc.__class__.__name__},
+            field="file",
+        ) from None
 
 
 def read_rows(data: bytes) -> tuple[list[Any], list[list[Any]]]:
@@ -50,7 +53,7 @@ def read_rows(data: bytes) -> tuple[list[Any], list[list[Any]]]:
         raise ValidationFailed(_("The file is empty."), field="file")
     if len(data) > MAX_BYTES:
         raise ValidationFailed(_("The file is larger than 40 MB; split the list."), field="file")
-    rows = _xlsx_rows(data) if data[:4] == b"PK\x03\x04" else _csv_rows(data)
+    rows = iter(_xlsx_rows(data)) if data[:4] == b"PK\x03\x04" else _csv_rows(data)
     try:
         header = next(rows, None)
         if header is None:
