@@ -1,0 +1,33 @@
+"""The demo's indicators and scorecards: written once, refreshed, service targets only."""
+
+import datetime as dt
+from typing import Any
+
+from xingfu.analytics.demo import INDICATORS, analytics_summary, demo_analytics
+from xingfu.analytics.models import BatchStatus, DataValue, Indicator, RefreshBatch, Scorecard
+from xingfu.analytics.services.scorecards import check_targetable
+from xingfu.analytics.srb import SRB_CODES
+from xingfu.analytics.tests.factories import births
+
+
+def test_the_demo_defines_every_indicator_and_refreshes_once_per_run(district: Any, village: Any) -> None:
+    births(village, on=dt.date(2025, 5, 1), boys=2, girls=1, order=3)
+    first = demo_analytics(seed=2026)
+    assert first["indicators"] == len(INDICATORS) and first["scorecards"] == 2
+    assert first["computed"] + first["not_available"] == len(INDICATORS)
+    assert set(SRB_CODES.values()) <= set(Indicator.objects.values_list("code", flat=True))
+    again = demo_analytics(seed=2026)
+    assert again["indicators"] == 0 and again["scorecards"] == 0
+    assert Indicator.objects.count() == len(INDICATORS) and Scorecard.objects.count() == 2
+    assert RefreshBatch.objects.filter(status=BatchStatus.DONE).count() == 2
+    assert DataValue.objects.filter(indicator__code="births", orgunit=village, period_type="year").exists()
+    assert analytics_summary(again).startswith("analytics: 0 indicators and 0 scorecards created; refreshed ")
+
+
+def test_the_demo_scorecards_hold_service_targets_only(district: Any) -> None:
+    demo_analytics(seed=2026)
+    for card in Scorecard.objects.all():
+        for line in card.lines.select_related("indicator"):
+            check_targetable(line.indicator)  # raises for a births or population target
+    births_like = Indicator.objects.filter(code__in=["births", *SRB_CODES.values()])
+    assert not births_like.filter(targetable=True).exists()
