@@ -51,3 +51,7 @@ class Command(BaseCommand):
         from xingfu.care.demo import care_summary, demo_care
 
         self.stdout.write(care_summary(demo_care(seed=options["seed"])))
+
+        from xingfu.analytics.demo import analytics_summary, demo_analytics
+
+        self.stdout.write(analytics_summary(demo_analytics(seed=options["seed"])))
