@@ -323,3 +323,22 @@ def commitments_filtered(user: Any, *, q: str = "", department: str = "") -> Que
     if department:
         qs = qs.filter(department=department)
     return qs.order_by("department", "category", "id")
+
+
+def household_of_resident(user: Any, id_number: str) -> Household:
+    """The current household of the resident with this ID number, among the persons the user may reach (a
+    department liaison finds the household she serves by a member's card)."""
+    from xingfu.accounts.access import scoped
+    from xingfu.registry.models import Membership
+    from xingfu.registry.resident_id import normalise
+
+    number = normalise(id_number)
+    person = scoped(user, Person.objects.filter(id_number=number), "orgunit__path").first()
+    membership = (
+        Membership.objects.filter(person=person, end_date__isnull=True).select_related("household__orgunit").first()
+        if person
+        else None
+    )
+    if membership is None:
+        raise ValidationFailed(_("No household of a resident with that ID number in your scope."), field="id_number")
+    return membership.household

@@ -34,7 +34,7 @@ OPERATORS: dict[str, str] = {
     "in": "∈",
     "not_in": "∉",
 }
-_ALLOWED = {
+OPERATORS_BY_TYPE = {
     FactType.INTEGER: set(OPERATORS),
     FactType.CHOICE: {"eq", "ne", "in", "not_in"},
     FactType.BOOLEAN: {"eq", "ne"},
@@ -90,8 +90,8 @@ def _clean_leaf(node: dict[str, Any], unit: str, path: str) -> dict[str, Any]:
             path,
         )
     operator = node["operator"]
-    if not isinstance(operator, str) or operator not in _ALLOWED[fact.type]:
-        allowed = ", ".join(sorted(_ALLOWED[fact.type]))
+    if not isinstance(operator, str) or operator not in OPERATORS_BY_TYPE[fact.type]:
+        allowed = ", ".join(sorted(OPERATORS_BY_TYPE[fact.type]))
         raise _fail(
             _("The operator for %(fact)s is one of: %(allowed)s.") % {"fact": fact.name, "allowed": allowed}, path
         )

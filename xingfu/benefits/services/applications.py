@@ -239,3 +239,36 @@ def application_decide(
     if value <= 0:
         raise ValidationFailed(_("The amount must be above zero."), field="amount")
     return _decide(actor, application, DecisionStep.APPROVE, amount=value, note=note)
+
+
+@transaction.atomic
+def attachment_upload(
+    *, actor: Any, application: Application, name: str, upload: UploadedFile
+) -> ApplicationAttachment:
+    """Attach the file of a document the application lists (while it is not decided)."""
+    require_perm(actor, Perm.BENEFITS_VIEW)
+    require_perm(actor, Perm.REGISTRY_EDIT)
+    require_in_scope(actor, application.orgunit)
+    application = _locked(application)
+    if application.status not in (ApplicationStatus.SUBMITTED, ApplicationStatus.REVIEWED):
+        raise Conflict(_("A decided application takes no more documents."))
+    file_type = _check_file(upload)
+    attachment = application.attachments.filter(name=name.strip(), file="").first()
+    if attachment is None:
+        if not application.attachments.filter(name=name.strip()).exists():
+            raise ValidationFailed(
+                _("The application lists no document called %(name)s.") % {"name": name[:100]}, field="name"
+            )
+        attachment = ApplicationAttachment(application=application, name=name.strip()[:100], uploaded_by=actor)
+    attachment.file_type = file_type
+    attachment.file = upload
+    attachment.save()
+    audit_record(
+        actor=actor,
+        action="benefits.application_file",
+        object_type="application",
+        object_id=application.pk,
+        orgunit=application.orgunit,
+        changes={"document": {"before": None, "after": attachment.name}},
+    )
+    return attachment

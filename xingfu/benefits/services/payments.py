@@ -172,8 +172,12 @@ def _read_table(content: bytes, filename: str) -> list[dict[str, str]]:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ValidationFailed(_("The CSV file is not UTF-8 text."), field="file") from None
-        reader = csv.reader(io.StringIO(text))
-        table = [row for row in reader]
+        try:
+            table = list(csv.reader(io.StringIO(text)))
+        except csv.Error as error:
+            raise ValidationFailed(
+                _("The CSV file cannot be read: %(error)s.") % {"error": error}, field="file"
+            ) from None
     elif lower.endswith(".xlsx"):
         try:
             book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)

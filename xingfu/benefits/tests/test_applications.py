@@ -32,7 +32,10 @@ def test_a_college_reward_goes_from_application_to_the_ledger(
         actor=village_worker, programme=college, beneficiary=student, tier="key_university", attachments=LETTERS
     )
     assert application.status == ApplicationStatus.SUBMITTED
-    assert sorted(application.attachments.values_list("name", flat=True)) == ["Admission letter", "Household register page"]
+    assert sorted(application.attachments.values_list("name", flat=True)) == [
+        "Admission letter",
+        "Household register page",
+    ]
     application_review(actor=town_officer, application=application, note="documents checked")
     with pytest.raises(PermissionDenied, match="did not record or review"):
         application_decide(actor=town_officer, application=application, approve=True)
@@ -43,7 +46,11 @@ def test_a_college_reward_goes_from_application_to_the_ledger(
     cycle = cycle_prepare(actor=town_officer, programme=college, period="202610", scope=town)
     assert cycle.status == CycleStatus.PREPARED and cycle.total_amount == Decimal("2000.00")
     entitlement = cycle.entitlements.get()
-    assert (entitlement.person_id, entitlement.period, entitlement.payee_id) == (student.pk, f"APP-{application.pk}", student.pk)
+    assert (entitlement.person_id, entitlement.period, entitlement.payee_id) == (
+        student.pk,
+        f"APP-{application.pk}",
+        student.pk,
+    )
     cycle_approve(actor=district_admin, cycle=cycle)
     content = f"entitlement_id,amount,result\n{entitlement.pk},2000.00,paid\n".encode()
     cycle_results_import(actor=town_officer, cycle=cycle, content=content, filename="r.csv")
@@ -51,12 +58,18 @@ def test_a_college_reward_goes_from_application_to_the_ledger(
     assert cycle_prepare(actor=town_officer, programme=college, period="202611", scope=town).entitlement_count == 0
 
 
-def test_an_application_needs_the_listed_documents_and_a_known_tier(programmes: Any, student: Any, village_worker: Any) -> None:
+def test_an_application_needs_the_listed_documents_and_a_known_tier(
+    programmes: Any, student: Any, village_worker: Any
+) -> None:
     college = programmes["college-reward"]
     with pytest.raises(ValidationFailed, match="missing: Household register page"):
-        application_submit(actor=village_worker, programme=college, beneficiary=student, tier="college", attachments=LETTERS[:1])
+        application_submit(
+            actor=village_worker, programme=college, beneficiary=student, tier="college", attachments=LETTERS[:1]
+        )
     with pytest.raises(ValidationFailed, match="Choose the tier"):
-        application_submit(actor=village_worker, programme=college, beneficiary=student, tier="phd", attachments=LETTERS)
+        application_submit(
+            actor=village_worker, programme=college, beneficiary=student, tier="phd", attachments=LETTERS
+        )
 
 
 def test_an_application_for_someone_who_does_not_qualify_says_why(
@@ -65,15 +78,25 @@ def test_an_application_for_someone_who_does_not_qualify_says_why(
     son = family(district_admin, village, [("M", D(2006, 1, 1)), ("F", D(2008, 1, 1))]).children[0]
     with pytest.raises(ValidationFailed, match="does not qualify: Family type of the household \\(other\\)"):
         application_submit(
-            actor=village_worker, programme=programmes["college-reward"], beneficiary=son, tier="college", attachments=LETTERS
+            actor=village_worker,
+            programme=programmes["college-reward"],
+            beneficiary=son,
+            tier="college",
+            attachments=LETTERS,
         )
 
 
-def test_a_second_application_for_the_same_reward_is_refused(programmes: Any, student: Any, village_worker: Any) -> None:
+def test_a_second_application_for_the_same_reward_is_refused(
+    programmes: Any, student: Any, village_worker: Any
+) -> None:
     college = programmes["college-reward"]
-    application_submit(actor=village_worker, programme=college, beneficiary=student, tier="college", attachments=LETTERS)
+    application_submit(
+        actor=village_worker, programme=college, beneficiary=student, tier="college", attachments=LETTERS
+    )
     with pytest.raises(Conflict, match="already"):
-        application_submit(actor=village_worker, programme=college, beneficiary=student, tier="college", attachments=LETTERS)
+        application_submit(
+            actor=village_worker, programme=college, beneficiary=student, tier="college", attachments=LETTERS
+        )
 
 
 def test_hardship_help_is_decided_case_by_case_and_paid_from_the_care_fund(
@@ -106,7 +129,11 @@ def test_a_rejection_is_a_new_decision_not_an_edit(
     programmes: Any, student: Any, village_worker: Any, town_officer: Any, district_admin: Any
 ) -> None:
     application = application_submit(
-        actor=village_worker, programme=programmes["college-reward"], beneficiary=student, tier="college", attachments=LETTERS
+        actor=village_worker,
+        programme=programmes["college-reward"],
+        beneficiary=student,
+        tier="college",
+        attachments=LETTERS,
     )
     application_review(actor=town_officer, application=application)
     application_decide(actor=district_admin, application=application, approve=False, note="not admitted")

@@ -51,7 +51,9 @@ def second_officer(town: Any) -> Any:
     return make_user(Role.TOWN_OFFICER, town, "officer2")
 
 
-def prepared(programmes: Any, officer: Any, town: Any, code: str = "only-daughter", period: str = "202610") -> PaymentCycle:
+def prepared(
+    programmes: Any, officer: Any, town: Any, code: str = "only-daughter", period: str = "202610"
+) -> PaymentCycle:
     cycle = cycle_prepare(actor=officer, programme=programmes[code], period=period, scope=town)
     assert cycle.status == CycleStatus.PREPARED, cycle.error
     return cycle
@@ -67,13 +69,21 @@ def results_csv(rows: list[tuple[Any, ...]]) -> bytes:
 
 def pay_all(cycle: PaymentCycle, actor: Any, *, failed: set[int] = frozenset()) -> dict[str, Any]:  # type: ignore[assignment]
     rows = [
-        (e.pk, f"{e.amount:.2f}", "failed" if e.pk in failed else "paid", f"B{e.pk}", "account closed" if e.pk in failed else "")
+        (
+            e.pk,
+            f"{e.amount:.2f}",
+            "failed" if e.pk in failed else "paid",
+            f"B{e.pk}",
+            "account closed" if e.pk in failed else "",
+        )
         for e in cycle.entitlements.order_by("id")
     ]
     return cycle_results_import(actor=actor, cycle=cycle, content=results_csv(rows), filename="results.csv")
 
 
-def test_a_town_officers_cycle_covers_his_town_only(programmes: Any, families: Any, town_officer: Any, town: Any) -> None:
+def test_a_town_officers_cycle_covers_his_town_only(
+    programmes: Any, families: Any, town_officer: Any, town: Any
+) -> None:
     cycle = prepared(programmes, town_officer, town)
     households = set(cycle.entitlements.values_list("household_id", flat=True))
     assert households == {families["daughter"].household.pk, families["sibling"].household.pk}
@@ -111,7 +121,9 @@ def test_a_district_cycle_after_a_town_cycle_pays_nobody_twice(
 ) -> None:
     prepared(programmes, town_officer, town)
     district_cycle = prepared(programmes, district_admin, district)
-    assert list(district_cycle.entitlements.values_list("household_id", flat=True)) == [families["other_town"].household.pk]
+    assert list(district_cycle.entitlements.values_list("household_id", flat=True)) == [
+        families["other_town"].household.pk
+    ]
     assert Entitlement.objects.filter(period="202610").count() == 3
 
 
@@ -123,7 +135,9 @@ def test_approving_ones_own_cycle_is_refused(programmes: Any, families: Any, tow
     assert cycle.status == CycleStatus.PREPARED and cycle.approved_by is None
 
 
-def test_approving_twice_is_refused(programmes: Any, families: Any, town_officer: Any, second_officer: Any, district_admin: Any, town: Any) -> None:
+def test_approving_twice_is_refused(
+    programmes: Any, families: Any, town_officer: Any, second_officer: Any, district_admin: Any, town: Any
+) -> None:
     cycle = prepared(programmes, town_officer, town)
     cycle_approve(actor=second_officer, cycle=cycle)
     with pytest.raises(Conflict, match="approved already, by officer2"):
@@ -132,7 +146,9 @@ def test_approving_twice_is_refused(programmes: Any, families: Any, town_officer
     assert cycle.approved_by == second_officer
 
 
-def test_an_approved_cycle_is_frozen(programmes: Any, families: Any, town_officer: Any, second_officer: Any, town: Any) -> None:
+def test_an_approved_cycle_is_frozen(
+    programmes: Any, families: Any, town_officer: Any, second_officer: Any, town: Any
+) -> None:
     cycle = prepared(programmes, town_officer, town)
     cycle_approve(actor=second_officer, cycle=cycle)
     with pytest.raises(Conflict, match="frozen"):
@@ -236,7 +252,13 @@ def test_failed_payments_are_re_issued_by_the_next_cycle(
 
 
 def test_a_second_run_of_the_same_period_pays_nobody_twice(
-    programmes: Any, families: Any, town_officer: Any, second_officer: Any, district_admin: Any, district: Any, town: Any
+    programmes: Any,
+    families: Any,
+    town_officer: Any,
+    second_officer: Any,
+    district_admin: Any,
+    district: Any,
+    town: Any,
 ) -> None:
     cycle = prepared(programmes, town_officer, town)
     cycle_approve(actor=second_officer, cycle=cycle)
@@ -249,7 +271,14 @@ def test_a_second_run_of_the_same_period_pays_nobody_twice(
 def test_a_one_off_reward_is_paid_once_whatever_the_period(
     programmes: Any, registrar: Any, village: Any, town_officer: Any, second_officer: Any, town: Any
 ) -> None:
-    family(registrar, village, [("M", D(2002, 1, 1))], husband_born=D(1974, 1, 1), wife_born=D(1976, 1, 1), married=D(2000, 1, 1))
+    family(
+        registrar,
+        village,
+        [("M", D(2002, 1, 1))],
+        husband_born=D(1974, 1, 1),
+        wife_born=D(1976, 1, 1),
+        married=D(2000, 1, 1),
+    )
     first = prepared(programmes, town_officer, town, "late-marriage", "202609")
     assert first.entitlement_count == 1 and first.entitlements.get().period == "ONCE"
     cycle_approve(actor=second_officer, cycle=first)
@@ -275,7 +304,11 @@ def test_a_payment_is_corrected_by_a_reversal_never_an_edit(
     with pytest.raises(PermissionDenied):
         ledger_reverse(actor=village_worker, entry=payment, reason="x")
     reversal = ledger_reverse(actor=second_officer, entry=payment, reason="paid to the wrong account")
-    assert (reversal.kind, reversal.amount, reversal.reverses_id) == (LedgerKind.REVERSAL, Decimal("-50.00"), payment.pk)
+    assert (reversal.kind, reversal.amount, reversal.reverses_id) == (
+        LedgerKind.REVERSAL,
+        Decimal("-50.00"),
+        payment.pk,
+    )
     with pytest.raises(Conflict, match="reversed already"):
         ledger_reverse(actor=second_officer, entry=payment, reason="again")
     with pytest.raises(ValidationFailed, match="Only a payment"):

@@ -21,7 +21,9 @@ from xingfu.core.errors import PermissionDenied, ValidationFailed
 def test_the_fund_statement_runs_the_balance(programmes: Any, district_admin: Any, town_officer: Any) -> None:
     demo_fund()
     fund = Fund.objects.get(code="population-care")
-    fund_money_in(actor=district_admin, fund=fund, kind="donation", amount=Decimal("1000.00"), date=D(2026, 1, 5), source="张先生")
+    fund_money_in(
+        actor=district_admin, fund=fund, kind="donation", amount=Decimal("1000.00"), date=D(2026, 1, 5), source="张先生"
+    )
     with pytest.raises(ValidationFailed, match="above zero"):
         fund_money_in(actor=district_admin, fund=fund, kind="donation", amount=Decimal("0"), date=D(2026, 1, 5))
     with pytest.raises(PermissionDenied):
@@ -47,7 +49,9 @@ def test_a_liaison_sees_and_records_only_her_departments_commitments(
     tax = Commitment.objects.filter(department="区税务局").first()
     assert tax is not None
     assert set(access_commitments(department_liaison).values_list("department", flat=True)) == {"区水务局"}
-    fulfilment_record(actor=department_liaison, commitment=water, household=home, date=D(2026, 5, 1), value=Decimal("120"))
+    fulfilment_record(
+        actor=department_liaison, commitment=water, household=home, date=D(2026, 5, 1), value=Decimal("120")
+    )
     with pytest.raises(PermissionDenied, match="own department"):
         fulfilment_record(actor=department_liaison, commitment=tax, household=home, date=D(2026, 5, 1))
     fulfilment_record(actor=district_admin, commitment=tax, household=home, date=D(2026, 5, 2))
@@ -61,7 +65,9 @@ def test_the_certificate_check_answers_yes_with_a_number_and_is_audited(
     programmes: Any, district_admin: Any, department_liaison: Any, village: Any
 ) -> None:
     fam = family(district_admin, village, [("F", D(2005, 3, 1))])
-    issued = certificates_issue(actor=district_admin, programme=programmes["housing-preference"], scope=village, on=D(2026, 10, 31))
+    issued = certificates_issue(
+        actor=district_admin, programme=programmes["housing-preference"], scope=village, on=D(2026, 10, 31)
+    )
     certificate = Certificate.objects.get()
     assert issued == 1 and certificate.rate == Decimal("15.00") and certificate.household == fam.household
     answer = certificate_check(actor=department_liaison, id_number=fam.wife.id_number)
@@ -76,7 +82,9 @@ def test_the_certificate_check_says_no_and_nothing_else(
     programmes: Any, district_admin: Any, department_liaison: Any, village: Any, town_officer: Any
 ) -> None:
     fam = family(district_admin, village, [("M", D(2003, 1, 1)), ("F", D(2005, 3, 1))])
-    certificates_issue(actor=district_admin, programme=programmes["housing-preference"], scope=village, on=D(2026, 10, 31))
+    certificates_issue(
+        actor=district_admin, programme=programmes["housing-preference"], scope=village, on=D(2026, 10, 31)
+    )
     answer = certificate_check(actor=department_liaison, id_number=fam.husband.id_number)
     assert (answer.qualifies, answer.certificate_number) == (False, None)
     unknown = certificate_check(actor=department_liaison, id_number="11010519491231002X")

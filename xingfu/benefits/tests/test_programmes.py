@@ -106,13 +106,20 @@ def test_an_amount_change_takes_effect_from_a_date_and_keeps_the_history(distric
 def test_overlapping_effective_dates_are_refused(district_admin: Any) -> None:
     programme = define(district_admin)
     programme_rule_add(
-        actor=district_admin, programme=programme, valid_from=D(2025, 1, 1), conditions=ONLY_DAUGHTER,
+        actor=district_admin,
+        programme=programme,
+        valid_from=D(2025, 1, 1),
+        conditions=ONLY_DAUGHTER,
         amount={"mode": "fixed", "amount": "50.00"},
     )
     for start, end in [(D(2024, 6, 1), D(2024, 12, 31)), (D(2025, 1, 1), None), (D(2023, 1, 1), D(2025, 6, 1))]:
         with pytest.raises(ValidationFailed, match="overlap the rule in force from"):
             programme_rule_add(
-                actor=district_admin, programme=programme, valid_from=start, valid_to=end, conditions=ONLY_DAUGHTER,
+                actor=district_admin,
+                programme=programme,
+                valid_from=start,
+                valid_to=end,
+                conditions=ONLY_DAUGHTER,
                 amount={"mode": "fixed", "amount": "60.00"},
             )
     assert programme.rules.count() == 2

@@ -55,3 +55,7 @@ class Command(BaseCommand):
         from xingfu.analytics.demo import analytics_summary, demo_analytics
 
         self.stdout.write(analytics_summary(demo_analytics(seed=options["seed"])))
+
+        from xingfu.benefits.demo import benefits_summary, demo_benefits
+
+        self.stdout.write(benefits_summary(demo_benefits(seed=options["seed"])))
