@@ -202,7 +202,7 @@ INDICATORS: list[dict[str, Any]] = [
     },
 ]
 
-# The demo's 2025 town assessment: service targets only (their indicators are all targetable).
+# The demo's town assessment: service targets only (their indicators are all targetable).
 TOWN_LINES = [
     ("registry_completeness", "20", ScoringRule.LINEAR, "90", "99"),
     ("outreach_events_per_village", "20", ScoringRule.LINEAR, "0.5", "2"),
@@ -217,7 +217,7 @@ DEPARTMENT_LINES = [
     ("区卫生健康局", "registry_completeness", "30", ScoringRule.LINEAR, "90", "99"),
     ("区民政局", "benefit_delivery", "100", ScoringRule.LINEAR, "80", "98"),
 ]
-SCORECARD_YEAR = 2025
+SCORECARD_YEAR = 2026  # the demo registry is "as of" late 2026: its year with the most service data
 
 
 @transaction.atomic
