@@ -204,7 +204,7 @@ class BenefitFactViewSet(viewsets.GenericViewSet[Any]):
             {
                 "benefit_unit": unit,
                 "name": fact.name,
-                "label": str(fact.label),
+                "meaning": str(fact.label),
                 "value_type": fact.type.value,
                 "choices": list(fact.choice_values),
                 "operators": sorted(OPERATORS_BY_TYPE[fact.type]),
@@ -571,7 +571,7 @@ class BenefitFundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             kind=d["transaction_kind"],
             amount=d["amount"],
             date=d["date"],
-            source=d["source"],
+            source=d["payer"],
             note=d["note"],
         )
         row = selectors.fund_statement(fund).get(pk=row.pk)

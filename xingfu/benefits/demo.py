@@ -302,8 +302,8 @@ def demo_programmes() -> int:
         for fields, conditions, amount, later in PROGRAMMES:
             if Programme.objects.filter(code=fields["code"]).exists():
                 continue
-            extra = {"fund": fund} if fields["code"] == "care-fund-hardship" else {}
-            programme = programme_define(actor=None, **fields, **extra, conditions=conditions, amount=amount)
+            own_fund = fund if fields["code"] == "care-fund-hardship" else None
+            programme = programme_define(actor=None, **fields, fund=own_fund, conditions=conditions, amount=amount)
             for valid_from, later_amount, note in later:
                 programme_rule_add(
                     actor=None,

@@ -16,8 +16,6 @@ from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
-
 
 class AppendOnlyError(Exception):
     """Raised when code tries to change or delete a row of an insert-only table."""
@@ -233,7 +231,7 @@ class PaymentCycle(models.Model):
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     entitlement_count = models.PositiveIntegerField(_("entitlements"), default=0)
-    total_amount = models.DecimalField(_("total"), default=0, **MONEY)
+    total_amount = models.DecimalField(_("total"), default=0, max_digits=12, decimal_places=2)
     exported_at = models.DateTimeField(_("exported at"), null=True, blank=True)
     reconciled_at = models.DateTimeField(_("reconciled at"), null=True, blank=True)
 
@@ -289,7 +287,7 @@ class Entitlement(models.Model):
     payee = models.ForeignKey(
         "registry.Person", verbose_name=_("payee"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     months = models.PositiveSmallIntegerField(_("months"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=8, choices=EntitlementStatus.choices, default=EntitlementStatus.PENDING
@@ -372,7 +370,7 @@ class LedgerEntry(_AppendOnly):
         "orgunits.OrgUnit", verbose_name=_("village"), on_delete=models.PROTECT, related_name="+"
     )
     kind = models.CharField(_("kind"), max_length=8, choices=LedgerKind.choices)
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     entitlement = models.ForeignKey(
         Entitlement, verbose_name=_("entitlement"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -446,7 +444,7 @@ class FundTransaction(_AppendOnly):
 
     fund = models.ForeignKey(Fund, verbose_name=_("fund"), on_delete=models.PROTECT, related_name="transactions")
     kind = models.CharField(_("kind"), max_length=10, choices=FundTransactionKind.choices)
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     date = models.DateField(_("date"))
     source = models.CharField(_("source or payee"), max_length=200, blank=True)
     cycle = models.ForeignKey(
@@ -569,7 +567,7 @@ class ApplicationDecision(_AppendOnly):
         Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="decisions"
     )
     step = models.CharField(_("step"), max_length=8, choices=DecisionStep.choices)
-    amount = models.DecimalField(_("amount"), null=True, blank=True, **MONEY)
+    amount = models.DecimalField(_("amount"), null=True, blank=True, max_digits=12, decimal_places=2)
     note = models.TextField(_("note"), blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.PROTECT, related_name="+"
@@ -634,7 +632,7 @@ class CommitmentFulfilment(models.Model):
     )
     date = models.DateField(_("date"))
     description = models.CharField(_("what was done"), max_length=200, blank=True)
-    value = models.DecimalField(_("value (yuan)"), null=True, blank=True, **MONEY)
+    value = models.DecimalField(_("value (yuan)"), null=True, blank=True, max_digits=12, decimal_places=2)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -703,14 +701,14 @@ class Certificate(models.Model):
 class _FactColumns(models.Model):
     id = models.BigIntegerField(primary_key=True)
     orgunit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
-    residence = models.CharField(max_length=8, null=True)
+    residence = models.CharField(max_length=8, null=True)  # noqa: DJ001 - NULL: unknown that day
     sons_ever = models.IntegerField(null=True)
     daughters_ever = models.IntegerField(null=True)
     children_ever = models.IntegerField(null=True)
     living_sons = models.IntegerField(null=True)
     living_daughters = models.IntegerField(null=True)
     living_children = models.IntegerField(null=True)
-    family_type = models.CharField(max_length=16, null=True)
+    family_type = models.CharField(max_length=16, null=True)  # noqa: DJ001 - NULL: unknown that day
 
     class Meta:
         abstract = True
@@ -724,10 +722,10 @@ class PersonFacts(_FactColumns):
     birth_date = models.DateField()
     age = models.IntegerField()
     alive = models.BooleanField()
-    relation = models.CharField(max_length=8, null=True)
+    relation = models.CharField(max_length=8, null=True)  # noqa: DJ001 - NULL: unknown that day
     first_marriage_date = models.DateField(null=True)
     first_child_birth_date = models.DateField(null=True)
-    household_family_type = models.CharField(max_length=16, null=True)
+    household_family_type = models.CharField(max_length=16, null=True)  # noqa: DJ001 - NULL: unknown that day
     age_at_first_marriage = models.IntegerField(null=True)
     age_at_first_birth = models.IntegerField(null=True)
     couple_wife_age = models.IntegerField(null=True)
@@ -736,6 +734,9 @@ class PersonFacts(_FactColumns):
     class Meta:
         managed = False
         db_table = "benefits_facts_person"
+
+    def __str__(self) -> str:
+        return f"facts of person {self.pk}"
 
 
 class HouseholdFacts(_FactColumns):
@@ -748,3 +749,6 @@ class HouseholdFacts(_FactColumns):
     class Meta:
         managed = False
         db_table = "benefits_facts_household"
+
+    def __str__(self) -> str:
+        return f"facts of household {self.pk}"

@@ -50,7 +50,7 @@ from xingfu.core.periods import Period
 from xingfu.orgunits.models import OrgUnit
 from xingfu.registry.models import Household, Person
 
-MONEY = DecimalField(max_digits=14, decimal_places=2)
+MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=14, decimal_places=2)
 
 
 def programmes_filtered(user: Any, *, q: str = "", unit: str = "") -> QuerySet[Programme]:

@@ -112,7 +112,13 @@ class BenefitProgrammeCreateSerializer(serializers.Serializer[Any]):
     funding_source = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     fund = serializers.SlugField(max_length=40, required=False, allow_null=True, default=None, help_text="Fund code.")
     needs_application = serializers.BooleanField(default=False)
-    attachments = serializers.JSONField(required=False, default=list)
+    attachments = serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField(max_length=100, allow_blank=True)),
+        max_length=10,
+        required=False,
+        default=list,
+        help_text='Documents an application must list: [{"name": "...", "types": "pdf,jpg"}].',
+    )
     starts_on = serializers.DateField()
     ends_on = serializers.DateField(required=False, allow_null=True, default=None)
     conditions = serializers.JSONField()
@@ -157,7 +163,7 @@ class BenefitWhatIfSerializer(serializers.Serializer[Any]):
 class BenefitFactSerializer(serializers.Serializer[Any]):
     benefit_unit = serializers.CharField()
     name = serializers.CharField()
-    label = serializers.CharField()
+    meaning = serializers.CharField()
     value_type = serializers.CharField(help_text="integer, choice, boolean or date")
     choices = serializers.ListField(child=serializers.CharField())
     operators = serializers.ListField(child=serializers.CharField())
@@ -442,7 +448,7 @@ class FundMoneyInSerializer(serializers.Serializer[Any]):
     transaction_kind = serializers.ChoiceField(choices=[("budget", "budget"), ("donation", "donation")])
     amount = money_field(min_value=0)
     date = serializers.DateField()
-    source = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    payer = serializers.CharField(max_length=200, required=False, allow_blank=True, default="", help_text="From whom.")
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 

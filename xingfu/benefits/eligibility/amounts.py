@@ -166,7 +166,7 @@ def months_expression(window: Window, *, age_from: int, age_to: int) -> Combinab
 def amount_expression(spec: dict[str, Any], *, unit: str, window: Window) -> Combinable | None:
     """The amount for each unit as a SQL expression, or None where it is decided per application."""
     mode = spec["mode"]
-    output = DecimalField(max_digits=12, decimal_places=2)
+    output: DecimalField[Decimal, Decimal] = DecimalField(max_digits=12, decimal_places=2)
     if mode == "fixed":
         return _constant(Decimal(spec["amount"]))
     if mode == "tiered":

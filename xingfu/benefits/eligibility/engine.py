@@ -119,16 +119,16 @@ def pushdown(programme: Programme, spec: RuleSpec, on: datetime.date) -> Q | Non
     ``all``), on the person's (household's) own columns, to cut the population before any join. They are
     applied again with the whole tree."""
     tree = spec.conditions
-    children = tree.get("all") if "all" in tree else [tree] if "fact" in tree else []
+    children: list[dict[str, Any]] = tree.get("all", [tree] if "fact" in tree else [])
     plain = [c for c in children if "fact" in c and c["fact"] in _PLAIN[Unit(programme.unit)]]
-    cuts = [_plain_q(leaf, on) for leaf in leaves({"all": plain}, unit=programme.unit)]
-    cuts = [c for c in cuts if c is not None]
-    if not cuts:
-        return None
     condition = Q()
-    for cut in cuts:
-        condition &= cut
-    return condition
+    found = False
+    for leaf in leaves({"all": plain}, unit=programme.unit):
+        cut = _plain_q(leaf, on)
+        if cut is not None:
+            condition &= cut
+            found = True
+    return condition if found else None
 
 
 def payee_expression(programme: Programme) -> Any:

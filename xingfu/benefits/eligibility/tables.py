@@ -1,3 +1,4 @@
+# ruff: noqa: S608 - the SQL here is assembled from constants and column names; every value is a parameter.
 """Fact tables: every fact of every person (household) in a scope on one date, computed in one set-based pass.
 
 The registry's ``persons_with_facts``/``households_with_facts`` say what each fact means; they compute it as
@@ -221,7 +222,8 @@ def _household_counts(query: _Query, on: datetime.date, households: str, *, memb
         "SELECT e.id, e.kind, e.date, e.child_id, cm.household_id AS hm, cf.household_id AS hf "
         "FROM registry_lifeevent e LEFT JOIN hcouple cm ON cm.person_id = e.mother_id "
         "LEFT JOIN hcouple cf ON cf.person_id = e.father_id "
-        f"WHERE e.kind IN {_PARENTAGE} AND e.date <= %s AND (cm.household_id IS NOT NULL OR cf.household_id IS NOT NULL)",
+        f"WHERE e.kind IN {_PARENTAGE} AND e.date <= %s "
+        "AND (cm.household_id IS NOT NULL OR cf.household_id IS NOT NULL)",
         [on],
     )
 
@@ -253,7 +255,8 @@ def _firsts(query: _Query, on: datetime.date, persons: str, *, marriage: bool, b
             f"SELECT e.person_id AS pid, e.date AS d FROM registry_lifeevent e "
             f"WHERE e.person_id IN (SELECT id FROM {persons}) AND e.kind = {_MARRIAGE} AND e.date <= %s UNION ALL "
             f"SELECT e.other_person_id, e.date FROM registry_lifeevent e "
-            f"WHERE e.other_person_id IN (SELECT id FROM {persons}) AND e.kind = {_MARRIAGE} AND e.date <= %s) x GROUP BY x.pid",
+            f"WHERE e.other_person_id IN (SELECT id FROM {persons}) AND e.kind = {_MARRIAGE} AND e.date <= %s) x "
+            "GROUP BY x.pid",
             [on, on],
         )
     if birth:
@@ -472,17 +475,17 @@ def fact_table(
     on: datetime.date,
     names: set[str] | None = None,
     pushdown: Q | None = None,
-) -> Iterator[type[PersonFacts] | type[HouseholdFacts]]:
+) -> Iterator[Any]:
     """The fact table of ``base`` (persons or households, already cut to the scope) on ``on``, for the
     duration of the block, inside a transaction (so a failure leaves nothing behind)."""
     with transaction.atomic():
         model: type[PersonFacts] | type[HouseholdFacts]
         if unit == "person":
             model = PersonFacts
-            columns, sql, params = person_facts_sql(base, on=on, names=names, pushdown=pushdown)
+            _columns_computed, sql, params = person_facts_sql(base, on=on, names=names, pushdown=pushdown)
         else:
             model = HouseholdFacts
-            columns, sql, params = household_facts_sql(base, on=on, names=names, pushdown=pushdown)
+            _columns_computed, sql, params = household_facts_sql(base, on=on, names=names, pushdown=pushdown)
         _fill(model, sql, params)
         yield model
         _drop(model)

@@ -93,6 +93,7 @@ def bank_rows(cycle: PaymentCycle) -> Any:
         )
     )
     for e in qs.iterator(chunk_size=5000):
+        ident: int | None
         if e.person_id:
             kind, ident, name = "person", e.person_id, e.person.name if e.person else ""
         else:
@@ -126,7 +127,7 @@ def cycle_export(*, actor: Any, cycle: PaymentCycle, fmt: str) -> ExportFile:
         raise ValidationFailed(_("The bank file is csv or xlsx."), field="format")
     _payable(cycle)
     name = f"xingfu-{cycle.programme.code}-{cycle.period}-{cycle.scope.code}-cycle{cycle.pk}.{fmt}"
-    rows = 0
+    rows: int = 0
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)

@@ -12,6 +12,9 @@ from xingfu.registry.tests import factories as registry
 
 D = datetime.date
 _names = itertools.count(1)
+HUSBAND_BORN = D(1970, 3, 2)
+WIFE_BORN = D(1972, 8, 9)
+MARRIED = D(2000, 5, 1)
 
 
 @dataclass
@@ -28,9 +31,9 @@ def family(
     children: list[tuple[str, datetime.date]],
     *,
     residence: str = "rural",
-    husband_born: datetime.date = D(1970, 3, 2),
-    wife_born: datetime.date = D(1972, 8, 9),
-    married: datetime.date | None = D(2000, 5, 1),
+    husband_born: datetime.date = HUSBAND_BORN,
+    wife_born: datetime.date = WIFE_BORN,
+    married: datetime.date | None = MARRIED,
 ) -> Family:
     """A couple heading a new household in ``village`` with ``children`` [(sex, birth date), ...] born to them.
 

@@ -76,7 +76,7 @@ def test_an_application_for_someone_who_does_not_qualify_says_why(
     programmes: Any, district_admin: Any, village: Any, village_worker: Any
 ) -> None:
     son = family(district_admin, village, [("M", D(2006, 1, 1)), ("F", D(2008, 1, 1))]).children[0]
-    with pytest.raises(ValidationFailed, match="does not qualify: Family type of the household \\(other\\)"):
+    with pytest.raises(ValidationFailed, match=r"does not qualify: Family type of the household \(other\)"):
         application_submit(
             actor=village_worker,
             programme=programmes["college-reward"],
@@ -110,7 +110,7 @@ def test_hardship_help_is_decided_case_by_case_and_paid_from_the_care_fund(
     )
     application_review(actor=town_officer, application=application)
     approver = make_user(Role.TOWN_OFFICER, town, "officer2")
-    with pytest.raises(ValidationFailed, match="at most 5000.00"):
+    with pytest.raises(ValidationFailed, match=r"at most 5000\.00"):
         application_decide(actor=approver, application=application, approve=True, amount=Decimal("6000"))
     with pytest.raises(ValidationFailed, match="Say why"):
         application_decide(actor=approver, application=application, approve=False)

@@ -44,14 +44,15 @@ def cycle_new(request: HttpRequest) -> HttpResponse:
     scopes = (
         access_orgunits(request.user).filter(level__in=[Level.DISTRICT, Level.TOWN, Level.VILLAGE]).order_by("path")
     )
+    scope = getattr(request.user, "scope", None)
     form = forms.CyclePrepareForm(
         request.POST or None,
         programmes=[(str(p.pk), f"{p.name} ({p.get_benefit_kind_display()})") for p in programmes],
         scopes=[(u.code, f"{u.name} ({u.code})") for u in scopes[:400]],
         initial={
             "programmes": [request.GET.get("programme", "")],
-            "scope": getattr(request.user, "scope", None) and request.user.scope.code,
-        },  # type: ignore[union-attr]
+            "scope": scope.code if scope else "",
+        },
     )
 
     def action(d: dict[str, Any]) -> Any:

@@ -31,14 +31,14 @@ def _page(request: HttpRequest, unit: Person | Household) -> HttpResponse:
     for result in results:
         result["apply"] = may_apply and result["programme"] in by_application and result["eligible"]
     is_person = isinstance(unit, Person)
-    filters = {"person": unit.pk} if is_person else {"household": unit.pk}
+    person, household = (unit.pk, None) if is_person else (None, unit.pk)
     context = {
         "unit": unit,
         "is_person": is_person,
         "results": results,
         "on": results[0]["on"] if results else (on.isoformat() if on else ""),
-        "entitlements": selectors.entitlements_filtered(request.user, **filters)[:20],
-        "ledger": selectors.ledger_filtered(request.user, **filters)[:20],
+        "entitlements": selectors.entitlements_filtered(request.user, person=person, household=household)[:20],
+        "ledger": selectors.ledger_filtered(request.user, person=person, household=household)[:20],
     }
     return render(request, "benefits/unit.html", context)
 
