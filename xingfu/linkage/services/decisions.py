@@ -121,9 +121,10 @@ def candidate_decide(
         raise PermissionDenied(_("This candidate is outside your scope."))
     if verdict not in (ACCEPT, REJECT):
         raise ValidationFailed(_("The verdict is accept or reject."), field="verdict")
+    # Lock the candidate's own row (PostgreSQL cannot lock the nullable side of the joins).
     candidate = (
-        Candidate.objects.select_for_update()
-        .select_related("record", "person", "other_person", "orgunit")
+        Candidate.objects.select_for_update(of=("self",))
+        .select_related("run", "record", "person", "other_person", "orgunit")
         .get(pk=candidate.pk)
     )
     if Decision.objects.filter(pair_key=candidate.pair_key).exists():

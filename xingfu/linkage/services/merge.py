@@ -66,7 +66,9 @@ def person_merge(*, actor: Any, survivor: Person, merged: Person, reason: str = 
     different ID numbers, or are recorded as each other's spouse or parent."""
     locked = {
         p.pk: p
-        for p in Person.objects.select_for_update().select_related("orgunit").filter(pk__in=[survivor.pk, merged.pk])
+        for p in Person.objects.select_for_update(of=("self",))
+        .select_related("orgunit")
+        .filter(pk__in=[survivor.pk, merged.pk])
     }
     survivor, merged = locked[survivor.pk], locked[merged.pk]
     _check(actor, survivor, merged)
