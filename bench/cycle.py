@@ -13,11 +13,13 @@ generated first (and then dominates the memory). Everything the run writes is ro
 
 import argparse
 import datetime
+import os
 import random
+import resource
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 
 from bench.common import stopwatch
@@ -149,8 +151,13 @@ def run(*, persons: int, period: str, sample: int, seed: int, **_: Any) -> dict[
     programmes = [Programme.objects.get(code=code) for code in PROGRAMMES]
     result: dict[str, Any] = {"persons": registry_size, "households": Household.objects.count(), "period": period}
     with transaction.atomic():
+        db_cpu, own_cpu = _backend_cpu(), _own_cpu()
         with stopwatch() as timed:
             cycles = cycles_prepare(actor=preparer, programmes=programmes, period=period, scope=district)
+        db_after = _backend_cpu()
+        result["cpu_seconds"] = round(
+            (db_after - db_cpu if db_after is not None and db_cpu is not None else 0) + _own_cpu() - own_cpu, 3
+        )
         failed = [c.error for c in cycles if c.status != CycleStatus.PREPARED]
         assert not failed, failed
         result["seconds"] = round(timed["seconds"], 3)
@@ -177,6 +184,28 @@ def run(*, persons: int, period: str, sample: int, seed: int, **_: Any) -> dict[
         database_load=_load(),
     )
     return result
+
+
+def _backend_cpu() -> float | None:
+    """CPU seconds the database server process of this connection has used (PostgreSQL on this machine only):
+    on a shared, loaded machine the wall-clock time says more about the neighbours than about the query."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / ticks
+
+
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _load() -> str:

@@ -574,7 +574,7 @@ class BenefitFundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             source=d["payer"],
             note=d["note"],
         )
-        row = selectors.fund_statement(fund).get(pk=row.pk)
+        row = selectors.fund_transaction_with_balance(fund, row.pk)
         return Response(s.FundTransactionSerializer(row).data, status=status.HTTP_201_CREATED)
 
 

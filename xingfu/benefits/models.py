@@ -268,10 +268,20 @@ class Entitlement(models.Model):
     cycle = models.ForeignKey(
         PaymentCycle, verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="entitlements"
     )
-    programme = models.ForeignKey(Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="+")
+    # A cycle writes a row per beneficiary, so every index costs: the foreign keys below are indexed only by
+    # the (partial) indexes in Meta that the lookups need.
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     period = models.CharField(_("period"), max_length=16)
     person = models.ForeignKey(
-        "registry.Person", verbose_name=_("person"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "registry.Person",
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     household = models.ForeignKey(
         "registry.Household",
@@ -280,12 +290,19 @@ class Entitlement(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     orgunit = models.ForeignKey(
         "orgunits.OrgUnit", verbose_name=_("village"), on_delete=models.PROTECT, related_name="+"
     )
     payee = models.ForeignKey(
-        "registry.Person", verbose_name=_("payee"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "registry.Person",
+        verbose_name=_("payee"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     months = models.PositiveSmallIntegerField(_("months"), null=True, blank=True)
@@ -293,7 +310,13 @@ class Entitlement(models.Model):
         _("status"), max_length=8, choices=EntitlementStatus.choices, default=EntitlementStatus.PENDING
     )
     reissue_of = models.ForeignKey(
-        "self", verbose_name=_("re-issue of"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "self",
+        verbose_name=_("re-issue of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     application = models.ForeignKey(
         "benefits.Application",
@@ -302,6 +325,7 @@ class Entitlement(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     bank_reference = models.CharField(_("bank reference"), max_length=64, blank=True)
     failure_reason = models.CharField(_("failure reason"), max_length=200, blank=True)
@@ -312,9 +336,16 @@ class Entitlement(models.Model):
         verbose_name_plural = _("entitlements")
         ordering = ["cycle_id", "id"]
         indexes = [
-            models.Index(fields=["programme", "period", "status"], name="entitlement_programme_period"),
-            models.Index(fields=["person", "programme"], name="entitlement_person"),
-            models.Index(fields=["household", "programme"], name="entitlement_household"),
+            models.Index(fields=["person", "programme"], name="entitlement_person", condition=Q(person__isnull=False)),
+            models.Index(
+                fields=["household", "programme"], name="entitlement_household", condition=Q(household__isnull=False)
+            ),
+            # Failed payments, for the next cycle's re-issues; and the few re-issued or applied-for rows.
+            models.Index(fields=["programme"], name="entitlement_failed", condition=Q(status=EntitlementStatus.FAILED)),
+            models.Index(fields=["reissue_of"], name="entitlement_reissue", condition=Q(reissue_of__isnull=False)),
+            models.Index(
+                fields=["application"], name="entitlement_application", condition=Q(application__isnull=False)
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -326,12 +357,12 @@ class Entitlement(models.Model):
             models.CheckConstraint(condition=Q(status__in=EntitlementStatus.values), name="entitlement_status_known"),
             models.UniqueConstraint(
                 fields=["programme", "person", "period"],
-                condition=~Q(status=EntitlementStatus.FAILED),
+                condition=~Q(status=EntitlementStatus.FAILED) & Q(person__isnull=False),
                 name="entitlement_live_once_person",
             ),
             models.UniqueConstraint(
                 fields=["programme", "household", "period"],
-                condition=~Q(status=EntitlementStatus.FAILED),
+                condition=~Q(status=EntitlementStatus.FAILED) & Q(household__isnull=False),
                 name="entitlement_live_once_household",
             ),
         ]

@@ -284,6 +284,14 @@ def fund_statement(fund: Fund) -> QuerySet[FundTransaction]:
     )
 
 
+def fund_transaction_with_balance(fund: Fund, pk: int) -> FundTransaction:
+    """One transaction with the fund's balance after it (the statement's window cannot be cut to one row)."""
+    row = fund.transactions.get(pk=pk)
+    before = fund.transactions.filter(Q(date__lt=row.date) | Q(date=row.date, id__lte=row.pk))
+    row.balance = before.aggregate(total=Sum("amount"))["total"]  # type: ignore[attr-defined]
+    return row
+
+
 # --- commitments ------------------------------------------------------------------------------------------
 
 
