@@ -78,7 +78,10 @@ def test_an_inspection_of_a_closed_facility_through_the_api_is_a_400(
 ) -> None:
     closed = make_facility(village, status="closed")
     response = api_for(inspector).post(
-        "/api/oversight/inspections/", {"facility": closed.pk, "kind": "unannounced"}, format="json"
+        "/api/oversight/inspections/",
+        {"facility": closed.pk, "kind": "unannounced"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 400 and "closed" in response.json()["reason"]
     assert not Inspection.objects.exists()

@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from xingfu.core.errors import Conflict, ValidationFailed
 from xingfu.oversight.models import AppendOnlyError, DeviceEvent, UltrasoundDevice
@@ -55,7 +56,7 @@ def test_a_scrapped_device_is_no_longer_flagged(clinic: Any, inspector: Any) -> 
 
 def test_a_duplicate_serial_is_refused_and_nothing_is_added(clinic: Any) -> None:
     make_device(clinic, serial="MR-2024-0001")
-    with pytest.raises(Conflict) as refused:
+    with translation.override("en"), pytest.raises(Conflict) as refused:
         make_device(clinic, serial="mr-2024-0001")
     assert refused.value.field == "serial" and "already in the register" in str(refused.value.message)
     assert UltrasoundDevice.objects.count() == 1 and DeviceEvent.objects.count() == 1
@@ -63,7 +64,7 @@ def test_a_duplicate_serial_is_refused_and_nothing_is_added(clinic: Any) -> None
 
 def test_a_registration_dated_before_the_purchase_is_refused(clinic: Any) -> None:
     bought = days_ago(50)
-    with pytest.raises(ValidationFailed) as refused:
+    with translation.override("en"), pytest.raises(ValidationFailed) as refused:
         make_device(clinic, purchase_date=bought, health_reg_date=bought - dt.timedelta(days=1))
     assert refused.value.field == "health_reg_date"
     assert "before the purchase" in str(refused.value.message)

@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from xingfu.core.errors import ValidationFailed
 from xingfu.oversight.models import Finding, Inspection, InspectionSchedule
@@ -36,7 +37,7 @@ def test_planning_a_year_follows_the_schedule_and_planning_twice_adds_nothing(
 
 def test_an_inspection_of_a_closed_facility_is_refused(village: Any) -> None:
     closed = make_facility(village, "已关门诊所", status="closed")
-    with pytest.raises(ValidationFailed) as refused:
+    with translation.override("en"), pytest.raises(ValidationFailed) as refused:
         inspection_schedule(actor=None, facility=closed, kind="unannounced")
     assert "closed" in str(refused.value.message)
     assert not Inspection.objects.exists()

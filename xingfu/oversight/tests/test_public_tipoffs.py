@@ -197,6 +197,7 @@ def test_the_public_api_takes_a_report_without_an_account_and_tells_its_status(a
 
 
 def test_the_public_api_refuses_a_report_about_a_pregnant_woman(api: Any, district: Any) -> None:
+    api.credentials(HTTP_ACCEPT_LANGUAGE="en")
     response = api_report(api, about="pregnant_woman")
     assert response.status_code == 400
     assert response.json()["code"] == "refused" and "women" in response.json()["reason"]
