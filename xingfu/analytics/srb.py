@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from django.core.cache import cache
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from xingfu.accounts.access import scope_path
+from xingfu.accounts.access import access_orgunits, scope_path
 from xingfu.analytics import stats
 from xingfu.analytics.models import DataValue, Indicator, RefreshBatch
 from xingfu.analytics.services.refresh import current_batch, first_year, today
@@ -27,6 +28,7 @@ from xingfu.orgunits.models import Level, OrgUnit
 
 # The indicators the page reads, by birth order ("3" stands for third and later births).
 SRB_CODES = {"all": "srb", "1": "srb_order1", "2": "srb_order2", "3": "srb_order3plus"}
+ESTIMATES_CACHE_SECONDS = 3600
 ORDER_LABELS = {
     "all": gettext_lazy("All births"),
     "1": gettext_lazy("First births"),
@@ -169,6 +171,46 @@ def _own_row(unit: OrgUnit, boys: int, girls: int) -> SrbRow:
     )
 
 
+def _estimates(batch: RefreshBatch, indicator: Indicator, level: str, years: tuple[int, int]) -> dict[str, Any]:
+    """The fitted prior and every unit's figures for one level, window and birth order: computed once per
+    refresh batch (cached), as they are the same for every user."""
+    key = f"analytics:srb:{batch.pk}:{indicator.pk}:{level}:{years[0]}:{years[1]}"
+    cached = cache.get(key)
+    if cached is not None:
+        return dict(cached)
+    unit_ids = list(OrgUnit.objects.filter(level=level).order_by("path").values_list("pk", flat=True))
+    counts = _counts(batch, indicator, level, years)
+    boys = np.array([counts.get(pk, (0, 0))[0] for pk in unit_ids], dtype=float)
+    girls = np.array([counts.get(pk, (0, 0))[1] for pk in unit_ids], dtype=float)
+    births = boys + girls
+    prior = stats.fit_beta_prior(boys, births)
+    post = stats.posterior(prior, boys, births)
+    w_lo, w_hi = stats.srb_interval(boys, births)
+    alert = stats.alerts(post.p_above, births)
+    total_b, total_g = int(boys.sum()), int(girls.sum())
+    figures: dict[int, tuple[Any, ...]] = {}
+    for i, pk in enumerate(unit_ids):
+        b, g = int(boys[i]), int(girls[i])
+        rest = None
+        if b + g >= stats.TOO_FEW_BIRTHS and total_b + total_g - b - g > 0:
+            rest = stats.prob_greater(0.5 + b, 0.5 + g, 0.5 + total_b - b, 0.5 + total_g - g)
+        figures[pk] = (
+            b,
+            g,
+            float(w_lo[i]),
+            float(w_hi[i]),
+            float(post.median_srb[i]),
+            float(post.low_srb[i]),
+            float(post.high_srb[i]),
+            float(post.p_above[i]),
+            bool(alert[i]),
+            rest,
+        )
+    result = {"prior": prior, "figures": figures}
+    cache.set(key, result, ESTIMATES_CACHE_SECONDS)
+    return result
+
+
 def srb_table(user: Any, window: SrbWindow, *, within: OrgUnit | None = None) -> SrbTable:
     """Every unit of ``window.level`` in the user's scope (and under ``within``), with its births, observed
     ratio, Wilson interval, empirical-Bayes estimate, P(SRB > 107) and alert; the district's own figures."""
@@ -177,47 +219,38 @@ def srb_table(user: Any, window: SrbWindow, *, within: OrgUnit | None = None) ->
     years = (window.year_from, window.year_to)
     if batch is None or indicator is None or batch.indicators.get(indicator.code) != "ok":
         return SrbTable(window.order, *years, window.level, stats.JEFFREYS, [], None, batch, missing=True)
-    units = list(OrgUnit.objects.filter(level=window.level).select_related("parent").order_by("path"))
-    counts = _counts(batch, indicator, window.level, years)
-    boys = np.array([counts.get(u.pk, (0, 0))[0] for u in units], dtype=float)
-    girls = np.array([counts.get(u.pk, (0, 0))[1] for u in units], dtype=float)
-    births = boys + girls
-    prior = stats.fit_beta_prior(boys, births)
-    post = stats.posterior(prior, boys, births)
-    w_lo, w_hi = stats.srb_interval(boys, births)
-    alert = stats.alerts(post.p_above, births)
-    total_b, total_g = int(boys.sum()), int(girls.sum())
+    estimates = _estimates(batch, indicator, window.level, years)
     prefix = scope_path(user) or "\x00"
-    inside = within.path if within is not None else prefix
+    units = access_orgunits(user).filter(level=window.level)
+    if within is not None:
+        units = units.filter(path__startswith=within.path)
     rows = []
-    for i, unit in enumerate(units):
-        if not (unit.path.startswith(prefix) and unit.path.startswith(inside)):
+    for unit in units.select_related("parent").order_by("path"):
+        figures = estimates["figures"].get(unit.pk)
+        if figures is None:  # a unit created since the refresh
             continue
-        b, g = int(boys[i]), int(girls[i])
-        rest = None
-        if b + g >= stats.TOO_FEW_BIRTHS and total_b + total_g - b - g > 0:
-            rest = stats.prob_greater(0.5 + b, 0.5 + g, 0.5 + total_b - b, 0.5 + total_g - g)
+        b, g, w_lo, w_hi, median, low, high, p_above, alert, rest = figures
         rows.append(
             SrbRow(
                 unit=unit,
                 boys=b,
                 girls=g,
-                wilson_low=float(w_lo[i]),
-                wilson_high=float(w_hi[i]),
-                eb_median=float(post.median_srb[i]),
-                eb_low=float(post.low_srb[i]),
-                eb_high=float(post.high_srb[i]),
-                p_above=float(post.p_above[i]),
-                alert=bool(alert[i]),
+                wilson_low=w_lo,
+                wilson_high=w_hi,
+                eb_median=median,
+                eb_low=low,
+                eb_high=high,
+                p_above=p_above,
+                alert=alert,
                 p_above_rest=rest,
             )
         )
     district = None
     district_unit = OrgUnit.objects.filter(level=Level.DISTRICT).first()
-    if district_unit is not None and prefix and district_unit.path.startswith(prefix):
+    if district_unit is not None and district_unit.path.startswith(prefix):
         d_counts = _counts(batch, indicator, Level.DISTRICT, years).get(district_unit.pk, (0, 0))
         district = _own_row(district_unit, *d_counts)
-    return SrbTable(window.order, *years, window.level, prior, rows, district, batch)
+    return SrbTable(window.order, *years, window.level, estimates["prior"], rows, district, batch)
 
 
 @dataclass

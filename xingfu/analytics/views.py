@@ -33,7 +33,7 @@ from xingfu.analytics.models import (
     ScorecardLine,
     ScorecardSubject,
 )
-from xingfu.analytics.present import cell_detail, cell_text, number, value_text
+from xingfu.analytics.present import cell_detail, cell_text, chart_number, is_sex_ratio, number, value_text
 from xingfu.analytics.scoring import results_for_user, scorecard_results
 from xingfu.analytics.selectors import (
     OK,
@@ -119,7 +119,7 @@ def analytics_home(request: HttpRequest) -> HttpResponse:
     cards = []
     for row in rows:
         current, previous = row.cells[-1], row.cells[-2]
-        values = [c.number for c in row.cells]
+        values = [chart_number(row.indicator, c) for c in row.cells]
         cards.append(
             {
                 "indicator": row.indicator,
@@ -127,11 +127,7 @@ def analytics_home(request: HttpRequest) -> HttpResponse:
                 "previous": cell_text(row.indicator, previous),
                 "detail": cell_detail(row.indicator, current),
                 "available": status.availability(row.indicator),
-                "spark": charts.line_chart(
-                    [str(p.start.year) for p in years],
-                    [charts.Series(row.indicator.name, values)],
-                    title=row.indicator.name,
-                ),
+                "spark": charts.sparkline([str(p.start.year) for p in years], values, title=row.indicator.name),
             }
         )
     level = Level.TOWN if unit.level == Level.DISTRICT else Level.VILLAGE
@@ -188,12 +184,12 @@ def _explorer_charts(query: Query, rows: list[Row], chart: str, params: dict[str
     first = query.indicators[0]
     first_rows = [r for r in rows if r.indicator.pk == first.pk]
     last = len(query.periods) - 1
-    srb_band = (103.0, 107.0) if first.code.startswith("srb") else None
+    srb_band = (103.0, 107.0) if is_sex_ratio(first) else None
     if chart == "bar":
         bars = [
             charts.Bar(
                 label=r.unit.name,
-                value=r.cells[last].number,
+                value=chart_number(first, r.cells[last]),
                 text=cell_text(first, r.cells[last]),
                 href=_drill_url(params, r.unit, chart)
                 if r.unit.level != Level.VILLAGE and r.unit != query.unit
@@ -205,11 +201,12 @@ def _explorer_charts(query: Query, rows: list[Row], chart: str, params: dict[str
         return {"svg": charts.bar_chart(bars, title=title, no_data=_("no data"), reference=srb_band), "title": title}
     if chart == "line":
         if len(query.units) == 1:
-            series = [charts.Series(r.indicator.name, [c.number for c in r.cells]) for r in rows]
+            series = [charts.Series(r.indicator.name, [chart_number(r.indicator, c) for c in r.cells]) for r in rows]
             title = query.unit.name
         else:
             series = [
-                charts.Series(r.unit.name, [c.number for c in r.cells]) for r in first_rows[: len(charts.PALETTE)]
+                charts.Series(r.unit.name, [chart_number(r.indicator, c) for c in r.cells])
+                for r in first_rows[: len(charts.PALETTE)]
             ]
             title = first.name
         svg = charts.line_chart(
@@ -231,8 +228,8 @@ def _grid(user: Any, query: Query, status: Any) -> list[dict[str, Any]]:
     rows = values_grid(
         status=status, indicators=[first], units=villages, period_type=query.period_type, periods=[period]
     )
-    values = [r.cells[0].number for r in rows]
-    breaks = charts.quintile_breaks(values)
+    values = [chart_number(first, r.cells[0]) for r in rows]
+    breaks = charts.class_breaks(values)
     towns: dict[int, dict[str, Any]] = {}
     for r, v in zip(rows, values, strict=True):
         town = r.unit.parent
@@ -293,6 +290,7 @@ def _explorer_context(request: HttpRequest) -> tuple[dict[str, Any], int]:
         for r in rows
     ]
     unavailable = [(i, status.availability(i)) for i in query.indicators if status.availability(i) != OK]
+    context["sex_ratio"] = any(is_sex_ratio(i) for i in query.indicators)
     context.update(
         query=query,
         table=table,

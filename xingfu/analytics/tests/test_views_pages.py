@@ -173,3 +173,13 @@ def test_an_empty_installation_shows_empty_states(client: Any, district_admin: A
     assert "No indicator is defined yet." in _get(client, "/analytics/")
     assert "No scorecard yet." in _get(client, "/analytics/scorecards/")
     assert "No figures yet" in _get(client, "/analytics/indicators/")
+
+
+def test_a_sex_ratio_over_a_handful_of_births_is_not_shown_as_a_number(
+    client: Any, town_officer: Any, figures: None
+) -> None:
+    client.force_login(town_officer)
+    page = _get(client, "/analytics/explore/?indicator=srb&period_type=year&period_from=2025&period_to=2025")
+    table = page.split('data-testid="values"')[1]
+    assert "too few births (5)" in table and "150.0" not in table
+    assert 'data-testid="srb-note"' in page
