@@ -64,7 +64,7 @@ def _record_keys(template: str, rows: list[ListRow]) -> list[str]:
     return keys
 
 
-def _villages_in_scope(actor: Any, scope: OrgUnit, rows: list[ListRow]) -> dict[str, OrgUnit]:
+def _villages_in_scope(scope: OrgUnit, rows: list[ListRow]) -> dict[str, OrgUnit]:
     """The villages the rows name, each of which must be a village in the uploader's scope."""
     codes = sorted({r.village_code for r in rows if r.village_code})
     found = {
@@ -110,7 +110,7 @@ def list_upload(*, actor: Any, template: str, file_name: str, content: bytes) ->
             rows.append(row)
     if not rows:
         raise ValidationFailed(_("No row of the file can be used."), field="file", details=problems.items or None)
-    villages = _villages_in_scope(actor, scope, rows)
+    villages = _villages_in_scope(scope, rows)
     digest = hashlib.sha256(content).hexdigest()
     earlier = OutsideList.objects.filter(scope=scope, sha256=digest).first()
     if earlier is not None:

@@ -136,3 +136,28 @@ def test_the_review_queue_takes_a_fixed_number_of_queries(
     with CaptureQueriesContext(connection) as many:
         client.get("/linkage/review/")
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_birth_and_a_duplicate_open_side_by_side(
+    town_officer: Any, town_registry: factories.Registry, django_capture_on_commit_callbacks: Any
+) -> None:
+    from xingfu.linkage import services
+    from xingfu.registry.services import person_add
+
+    client = _client(town_officer)
+    mother = next(p for p in town_registry.persons if p.sex == "F" and p.birth_date.year < 1996)
+    row = [mother.name, mother.id_number or "", "女", "2026-05-20", "山亭区人民医院", ""]
+    _upload(client, [row], django_capture_on_commit_callbacks, template="hospital_births")
+    birth = Candidate.objects.get(run__kind="hospital_births")
+    page = client.get(f"/linkage/candidates/{birth.pk}/").content.decode()
+    assert "2026-05-20" in page and "山亭区人民医院" in page and 'name="child_name"' in page
+
+    twin = person_add(
+        actor=town_officer, household=town_registry.households[1], name=mother.name, sex="F",
+        birth_date=mother.birth_date, relation="other",
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        services.run_start(actor=town_officer)
+    duplicate = Candidate.objects.get(run__kind="deduplication", other_person=twin)
+    page = client.get(f"/linkage/candidates/{duplicate.pk}/").content.decode()
+    assert 'name="survivor"' in page and f"#{twin.pk}" in page
