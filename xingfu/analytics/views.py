@@ -6,7 +6,6 @@ the form kept; an org unit outside the user's scope is a 404 (XingfuErrorMiddlew
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from decimal import Decimal
 from typing import Any
@@ -26,8 +25,6 @@ from xingfu.analytics.access import may_manage, may_refresh, require_manage, req
 from xingfu.analytics.exports import explorer_csv, explorer_xlsx
 from xingfu.analytics.forms import DecisionForm, IndicatorForm, LineForm, ScorecardForm
 from xingfu.analytics.models import (
-    DecisionKind,
-    Indicator,
     IndicatorPeriodType,
     Scorecard,
     ScorecardLine,
@@ -43,7 +40,6 @@ from xingfu.analytics.selectors import (
     ancestors,
     indicators_visible,
     parse_query,
-    periods_range,
     values_grid,
     villages_under,
 )
@@ -51,8 +47,8 @@ from xingfu.analytics.services import indicators as indicator_services
 from xingfu.analytics.services import scorecards as scorecard_services
 from xingfu.analytics.services.refresh import refresh_enqueue, refresh_if_stale, today
 from xingfu.analytics.sources import SOURCES
-from xingfu.core.errors import NotFound, ValidationFailed, XingfuError
-from xingfu.core.periods import Period, PeriodType
+from xingfu.core.errors import NotFound, PermissionDenied, ValidationFailed, XingfuError
+from xingfu.core.periods import Period
 from xingfu.orgunits.models import Level, OrgUnit
 
 CHARTS = ("bar", "line", "grid")
@@ -103,6 +99,26 @@ def _overdue(user: Any) -> dict[str, Any] | None:
     return {"total": total, "villages": [r for r in rows if r.overdue][:8]}
 
 
+def _assessments(user: Any) -> list[dict[str, Any]]:
+    """The latest year's scorecards as they concern the user: her town's row for a town officer, her
+    department's for a department liaison, the top of the ranking for the district."""
+    latest = Scorecard.objects.order_by("-year").values_list("year", flat=True).first()
+    if latest is None:
+        return []
+    department = getattr(user, "department", "") or ""
+    out = []
+    for card in Scorecard.objects.filter(year=latest).order_by("id"):
+        ranking = scorecard_results(card)
+        results = results_for_user(user, ranking)
+        if card.subject == ScorecardSubject.DEPARTMENT and department:
+            results = [r for r in results if r.department == department]
+        elif scope_of(user).level == Level.DISTRICT:
+            results = results[:3]
+        if results:
+            out.append({"card": card, "results": results, "of": len(ranking)})
+    return out
+
+
 @login_required
 @require_GET
 def analytics_home(request: HttpRequest) -> HttpResponse:
@@ -144,6 +160,7 @@ def analytics_home(request: HttpRequest) -> HttpResponse:
         "analytics/home.html",
         {
             "unit": unit,
+            "assessments": _assessments(user),
             "cards": cards,
             "year": this_year,
             "alerts": alerts,
@@ -631,8 +648,7 @@ def scorecard_decision(request: HttpRequest, pk: int) -> HttpResponse:
 def refresh(request: HttpRequest) -> HttpResponse:
     """Refresh now (district administrators)."""
     if not may_refresh(request.user):
-        require_manage(request.user)
-        raise NotFound(_("Only district administrators refresh the analytics."))
+        raise PermissionDenied(_("Only district administrators refresh the analytics."))
     try:
         batch = refresh_enqueue(actor=request.user, reason="on demand")
     except Exception:
@@ -658,12 +674,3 @@ def status_partial(request: HttpRequest) -> HttpResponse:
         "analytics/_status.html",
         {"status": analytics_status(), "may_refresh": may_refresh(request.user), "next": request.GET.get("next", "")},
     )
-
-
-__all__ = [
-    "DecisionKind",
-    "Indicator",
-    "PeriodType",
-    "dt",
-    "periods_range",
-]

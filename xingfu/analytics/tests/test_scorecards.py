@@ -239,3 +239,34 @@ def test_a_town_officer_cannot_record_decisions(client: Any, town_officer: Any, 
         f"/analytics/scorecards/{card.pk}/decisions/", {"subject": town.code, "kind": "reward", "note": "x"}
     )
     assert response.status_code == 403
+
+
+def test_the_dashboard_shows_each_role_its_own_assessment(
+    client: Any, scored: Any, town_officer: Any, department_liaison: Any, district_admin: Any
+) -> None:
+    client.force_login(town_officer)
+    page = client.get("/analytics/").content.decode()
+    mine = page.split('data-testid="assessments"')[1].split("</section>")[0]
+    assert "Dianzi Town: rank 1 of 10" in mine and "Xiji" not in mine
+    dept = scorecard_create(actor=district_admin, name_zh="部门考核", year=2025, subject=ScorecardSubject.DEPARTMENT)
+    scorecard_line_add(
+        actor=district_admin,
+        scorecard=dept,
+        indicator=indicator("registry_completeness"),
+        weight="10",
+        target="99",
+        floor="90",
+        department="区水务局",
+    )
+    scorecard_line_add(
+        actor=district_admin,
+        scorecard=dept,
+        indicator=indicator("registry_completeness"),
+        weight="10",
+        target="99",
+        floor="90",
+        department="区民政局",
+    )
+    client.force_login(department_liaison)  # of 区水务局
+    page = client.get("/analytics/").content.decode()
+    assert "区水务局: rank 1 of 2" in page and "区民政局:" not in page
