@@ -118,7 +118,10 @@ def line_chart(
     if hi <= lo:
         hi = lo + 1
     pad = (hi - lo) * 0.05
+    never_negative = bool(pts) and min(pts) >= 0
     lo, hi = lo - (pad if y_min is None else 0), hi + pad
+    if never_negative:
+        lo = max(lo, 0.0)
     n = max(len(x_labels), 1)
 
     def x(i: int) -> float:

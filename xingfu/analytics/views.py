@@ -148,6 +148,7 @@ def analytics_home(request: HttpRequest) -> HttpResponse:
         )
     level = Level.TOWN if unit.level == Level.DISTRICT else Level.VILLAGE
     alerts: list[dict[str, Any]] = []
+    district_wide: list[Any] = []
     if unit.level != Level.VILLAGE:
         for order in ("3", "all"):
             if order not in srb.srb_indicators():
@@ -155,6 +156,8 @@ def analytics_home(request: HttpRequest) -> HttpResponse:
             window = srb.parse_window(order=order, year_from="", year_to="", level=level)
             table = srb.srb_table(user, window)
             alerts += [{"row": r, "order": srb.ORDER_LABELS[order], "window": window} for r in table.alerts]
+            if table.district is not None and table.district.alert:
+                district_wide.append(srb.ORDER_LABELS[order])
     return _render(
         request,
         "analytics/home.html",
@@ -164,6 +167,7 @@ def analytics_home(request: HttpRequest) -> HttpResponse:
             "cards": cards,
             "year": this_year,
             "alerts": alerts,
+            "district_wide": district_wide,
             "overdue": _overdue(user),
             "status": status,
         },
