@@ -7,6 +7,7 @@ caller's scope; an org unit outside it is a 404, a bad parameter a 400 naming it
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -184,7 +185,7 @@ class ValueViewSet(viewsets.ViewSet):
         codes = [c.strip() for raw in q.getlist("indicator") for c in raw.split(",") if c.strip()]
         show = q.get("show", "children")
         if show not in ("children", "self"):
-            raise ValidationFailed("show is children or self.", field="show")
+            raise ValidationFailed(_("show is children or self."), field="show")
         query = parse_query(
             request.user,
             indicator_codes=codes,
@@ -196,7 +197,8 @@ class ValueViewSet(viewsets.ViewSet):
         )
         if len(query.indicators) * len(query.units) * len(query.periods) > MAX_VALUES:
             raise ValidationFailed(
-                f"At most {MAX_VALUES} values at once: fewer indicators, units or periods.", field="period_from"
+                _("At most %(n)s values at once: fewer indicators, units or periods.") % {"n": MAX_VALUES},
+                field="period_from",
             )
         st = analytics_status()
         rows = values_grid(
@@ -321,7 +323,7 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Analyt
     def get_object(self) -> Scorecard:
         card = self.get_queryset().filter(pk=int(self.kwargs["pk"])).first()
         if card is None:
-            raise NotFound("No such scorecard.")
+            raise NotFound(_("No such scorecard."))
         return card
 
     def create(self, request: Request) -> Response:
@@ -395,7 +397,7 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Analyt
         if v["town"]:
             town = OrgUnit.objects.filter(code=v["town"], level=Level.TOWN).first()
             if town is None:
-                raise ValidationFailed("No town with this code.", field="town")
+                raise ValidationFailed(_("No town with this code."), field="town")
         decision = scorecard_services.decision_record(
             actor=request.user,
             scorecard=card,
@@ -432,7 +434,7 @@ class RefreshViewSet(viewsets.ViewSet):
     )
     def create(self, request: Request) -> Response:
         if not may_refresh(request.user):
-            raise PermissionDenied("Only district administrators refresh the analytics.")
+            raise PermissionDenied(_("Only district administrators refresh the analytics."))
         batch: RefreshBatch = refresh_enqueue(actor=request.user, reason="api")
         return Response(RefreshSerializer(batch).data, status=status.HTTP_202_ACCEPTED)
 

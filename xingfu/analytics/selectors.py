@@ -54,6 +54,13 @@ class Status:
     last_failed: RefreshBatch | None
 
     @property
+    def stale(self) -> bool:
+        """The data changed since these figures were computed (a refresh will follow)."""
+        from xingfu.analytics.services.refresh import is_stale
+
+        return self.batch is not None and self.pending is None and is_stale(self.batch)
+
+    @property
     def as_of(self) -> dt.datetime | None:
         return self.batch.started_at if self.batch else None
 

@@ -38,6 +38,9 @@ DEFAULT_FIRST_YEAR = 2014
 # A batch queued or running longer than this is taken for dead (its worker stopped), and may be replaced.
 STALE_AFTER = dt.timedelta(hours=2)
 FINGERPRINT_CACHE_SECONDS = 60
+# After a data change, pages start a new refresh at most this often (with the immediate task backend a
+# refresh runs inside the page's request; the figures say meanwhile that the data has changed).
+AUTO_REFRESH_EVERY = dt.timedelta(minutes=5)
 
 
 def first_year() -> int:
@@ -329,6 +332,9 @@ def refresh_if_stale() -> RefreshBatch | None:
     # PostgreSQL empties the (unlogged) analytics table after a crash: the batch is current but has no rows.
     lost = current is not None and current.rows > 0 and not DataValue.objects.filter(batch=current).exists()
     if not lost and not is_stale(current):
+        return None
+    recent = current is not None and current.finished_at and timezone.now() - current.finished_at < AUTO_REFRESH_EVERY
+    if not lost and recent:
         return None
     try:
         return refresh_enqueue(reason="analytics table emptied" if lost else "data changed")

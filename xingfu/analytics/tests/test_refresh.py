@@ -109,7 +109,10 @@ def test_a_source_whose_module_is_missing_is_not_available_rather_than_zero(vill
     assert not DataValue.objects.filter(batch=batch, indicator__code="anc_early").exists()
 
 
-def test_an_analytics_page_refreshes_after_the_data_changed(client: Any, district_admin: Any, village: Any) -> None:
+def test_an_analytics_page_refreshes_after_the_data_changed(
+    client: Any, district_admin: Any, village: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(refresh_module, "AUTO_REFRESH_EVERY", dt.timedelta(0))
     indicator("births")
     before = refresh_run()
     births(village, on=dt.date(2026, 2, 1), girls=2)
@@ -207,3 +210,15 @@ def test_publicity_events_per_village_divide_by_every_village(village: Any, sibl
     year = _values(batch, "outreach_events_per_village", "year", Y2025)
     assert year[village.code].value == 3 and year[sibling_village.code].value == 0
     assert year[town.code].value == Decimal("1.5")
+
+
+def test_pages_wait_a_few_minutes_between_refreshes_and_say_the_data_changed(
+    client: Any, district_admin: Any, village: Any
+) -> None:
+    indicator("births")
+    before = refresh_run()
+    births(village, on=dt.date(2026, 2, 1), girls=2)
+    client.force_login(district_admin)
+    page = client.get("/analytics/").content.decode()
+    assert current_batch() == before
+    assert "The data has changed since" in page
