@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xingfu.accounts.access import scoped
 from xingfu.orgunits.models import Level, OrgUnit
@@ -74,7 +75,9 @@ class EventOutcomeForm(MaterialsMixin):
 
 
 class EventForm(EventOutcomeForm):
-    campaign = CampaignChoiceField(label=_("Campaign"), queryset=Campaign.objects.none())
+    campaign = CampaignChoiceField(
+        label=pgettext_lazy("outreach campaign", "Campaign"), queryset=Campaign.objects.none()
+    )
     village = UnitChoiceField(label=_("Village"), queryset=OrgUnit.objects.none())
     photo = forms.FileField(label=_("Photo (JPEG, PNG or PDF, at most 5 MB)"), required=False)
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EventKind(models.TextChoices):
@@ -79,7 +80,7 @@ class Campaign(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("campaign")
+        verbose_name = pgettext_lazy("outreach campaign", "campaign")
         verbose_name_plural = _("campaigns")
         ordering = ["-start_date", "-id"]
         indexes = [models.Index(fields=["start_date", "end_date"], name="outreach_campaign_period")]
@@ -95,7 +96,12 @@ class Campaign(models.Model):
 class Event(models.Model):
     """One publicity activity of a campaign in one village on one day."""
 
-    campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="events")
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=pgettext_lazy("outreach campaign", "campaign"),
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
     date = models.DateField(_("date"))
     village = models.ForeignKey(
         "orgunits.OrgUnit", verbose_name=_("village"), on_delete=models.PROTECT, related_name="outreach_events"
@@ -232,7 +238,7 @@ class Attendance(models.Model):
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("attendance")
+        verbose_name = pgettext_lazy("training attendance", "attendance")
         verbose_name_plural = _("attendances")
         ordering = ["training_id", "id"]
         constraints = [

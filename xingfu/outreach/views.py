@@ -16,6 +16,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBas
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from xingfu.accounts.access import may_see_unit, require
@@ -153,7 +154,12 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Campaign planned."))
             return redirect("outreach-campaign", pk=campaign.pk)
-    return _render(request, "outreach/form.html", {"form": form, "title": _("Plan a campaign")}, status=status)
+    return _render(
+        request,
+        "outreach/form.html",
+        {"form": form, "title": pgettext("outreach campaign", "Plan a campaign")},
+        status=status,
+    )
 
 
 def _campaign_page(request: HttpRequest, campaign: Campaign, *, form: Any = None, status: int = 200) -> HttpResponse:

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xingfu.accounts.roles import Role
 from xingfu.core.errors import XingfuError
@@ -141,8 +142,10 @@ class PlanForm(forms.Form):
 class ChecklistForm(forms.Form):
     """One yes/no/n.a. question per active checklist item, with a note; built from the items (data)."""
 
-    done_on = forms.DateField(label=_("Date of the visit"), widget=DateInput())
-    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    done_on = forms.DateField(label=pgettext_lazy("inspection", "Date of the visit"), widget=DateInput())
+    summary = forms.CharField(
+        label=pgettext_lazy("inspection summary", "Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args: Any, items: list[ChecklistItem], reinspection: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -281,7 +284,9 @@ class TriageForm(forms.Form):
 
 class CaseForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    summary = forms.CharField(
+        label=pgettext_lazy("case summary", "Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     orgunit = UnitChoiceField(label=_("Town or district"), queryset=OrgUnit.objects.none())
     facility = forms.ModelChoiceField(label=_("Facility"), queryset=Facility.objects.none(), required=False)
     owner = UserChoiceField(label=_("Owner"), queryset=OrgUnit.objects.none())
@@ -297,7 +302,7 @@ class CaseForm(forms.Form):
 class StepForm(forms.Form):
     kind = forms.ChoiceField(label=_("Step"), choices=[(k, v) for k, v in StepKind.choices if k != StepKind.REFERRAL])
     summary = forms.CharField(label=_("What was done or is to be done"), widget=forms.Textarea(attrs={"rows": 3}))
-    due = forms.DateField(label=_("Due"), required=False, widget=DateInput())
+    due = forms.DateField(label=pgettext_lazy("case step", "Due"), required=False, widget=DateInput())
     done_on = forms.DateField(label=_("Done on"), required=False, widget=DateInput())
     rule = forms.ChoiceField(
         label=_("Provision (penalty steps)"),
@@ -320,7 +325,8 @@ class AssignForm(forms.Form):
 
 class CloseForm(forms.Form):
     outcome = forms.ChoiceField(
-        label=_("Outcome"), choices=[(k, v) for k, v in CaseOutcome.choices if k not in ("", CaseOutcome.REFERRED)]
+        label=pgettext_lazy("case", "Outcome"),
+        choices=[(k, v) for k, v in CaseOutcome.choices if k not in ("", CaseOutcome.REFERRED)],
     )
     note = forms.CharField(label=_("Outcome note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

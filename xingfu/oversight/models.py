@@ -11,7 +11,7 @@ from typing import Any, NoReturn
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -29,8 +29,8 @@ class FacilityKind(models.TextChoices):
 
 
 class FacilityStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("facility status", "Open")
+    CLOSED = "closed", pgettext_lazy("facility status", "Closed")
 
 
 class Service(models.TextChoices):
@@ -209,7 +209,12 @@ class DeviceEvent(models.Model):
     kind = models.CharField(_("what happened"), max_length=12, choices=DeviceEventKind.choices)
     on = models.DateField(_("date"))
     from_facility = models.ForeignKey(
-        Facility, verbose_name=_("from"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Facility,
+        verbose_name=pgettext_lazy("device history", "from"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     to_facility = models.ForeignKey(
         Facility, verbose_name=_("to"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -219,7 +224,7 @@ class DeviceEvent(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    recorded_at = models.DateTimeField(pgettext_lazy("time recorded", "recorded"), auto_now_add=True)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -399,7 +404,7 @@ class Finding(models.Model):
 
     class Meta:
         verbose_name = _("finding")
-        verbose_name_plural = _("findings")
+        verbose_name_plural = pgettext_lazy("inspection finding", "findings")
         ordering = ["correction_due", "id"]
         indexes = [models.Index(fields=["corrected_on", "correction_due"], name="finding_open_due")]
 
@@ -494,8 +499,8 @@ class SubmissionLog(models.Model):
 
 
 class CaseStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("case status", "Open")
+    CLOSED = "closed", pgettext_lazy("case status", "Closed")
     REFERRED_OUT = "referred_out", _("Referred to another district")
 
 
@@ -524,12 +529,14 @@ class Case(models.Model):
     opened_on = models.DateField(_("opened on"))
     deadline = models.DateField(_("deadline"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=20, choices=CaseOutcome.choices, blank=True, default="")
+    outcome = models.CharField(
+        pgettext_lazy("case", "outcome"), max_length=20, choices=CaseOutcome.choices, blank=True, default=""
+    )
     outcome_note = models.TextField(_("outcome note"), blank=True)
     # Cases referred between districts: where it came from / went to and the sender's number.
     received_from = models.CharField(_("received from"), max_length=100, blank=True)
     external_ref = models.CharField(_("sender's reference"), max_length=80, blank=True)
-    referred_to = models.CharField(_("referred to"), max_length=100, blank=True)
+    referred_to = models.CharField(pgettext_lazy("case", "referred to"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -560,7 +567,7 @@ class CaseStep(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="steps")
     kind = models.CharField(_("step"), max_length=14, choices=StepKind.choices)
     summary = models.TextField(_("what was done or is to be done"))
-    due = models.DateField(_("due"), null=True, blank=True)
+    due = models.DateField(pgettext_lazy("case step", "due"), null=True, blank=True)
     done_on = models.DateField(_("done on"), null=True, blank=True)
     # Penalty steps: which provision of the rule, and the fine.
     rule = models.CharField(_("provision"), max_length=32, blank=True)
@@ -569,7 +576,7 @@ class CaseStep(models.Model):
     # Who did it, kept as text so history imported from another district keeps its authors.
     by_name = models.CharField(_("by"), max_length=150, blank=True)
     district = models.CharField(_("district"), max_length=100, blank=True)
-    recorded_at = models.DateTimeField(_("recorded"))
+    recorded_at = models.DateTimeField(pgettext_lazy("time recorded", "recorded"))
 
     class Meta:
         verbose_name = _("case step")
