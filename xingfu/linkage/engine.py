@@ -497,11 +497,9 @@ def link(
         n_right = _prepare(con, "registry", registry, "WHERE sex = 'F'" if kind == HOSPITAL_BIRTHS else "")
         seconds["prepare"] = time.perf_counter() - started
 
-        certain_sql = _certain_sql(kind)
         if n_left == 0 or n_right == 0:
-            certain = _matches(con, certain_sql, kind) if n_left and n_right else []
             ids = [int(r[0]) for r in con.execute("SELECT unique_id FROM outside").fetchall()]
-            return Outcome(certain, [], ids, _empty_parameters(kind, notes), seconds)
+            return Outcome([], [], ids, _empty_parameters(kind, notes), seconds)
 
         started = time.perf_counter()
         report("training", 15)
@@ -524,7 +522,8 @@ def link(
 
         started = time.perf_counter()
         report("ranking", 85)
-        certain = _matches(con, certain_sql, kind)
+        con.execute(_CERTAIN_PAIRS.format(plausible=_plausible_sql(kind)))
+        certain = _matches(con, _certain_sql(kind), kind)
         probable = _matches(con, _probable_sql(kind, probable_at, per_record), kind)
         matched = {m.left for m in certain} | {m.left for m in probable}
         unmatched = [int(r[0]) for r in con.execute("SELECT unique_id FROM outside ORDER BY unique_id").fetchall()]
@@ -541,15 +540,25 @@ def _level_columns(kind: str) -> str:
     return ", ".join(f"s.gamma_{name}" for name, _ in COMPARISONS[kind])
 
 
+# Exact ID-number pairs that can be one person: on a birth list a number that is a registry girl's (a child's
+# number typed in the mother's column) is no mother's, however exactly it agrees.
+_CERTAIN_PAIRS = """
+CREATE OR REPLACE TABLE certain_pairs AS
+SELECT o.unique_id AS l, r.unique_id AS r
+FROM outside o JOIN registry r ON o.id_number = r.id_number
+WHERE {plausible}
+"""
+
+
 def _certain_sql(kind: str) -> str:
-    """Exact ID-number pairs, with their scores when the model scored them (it always does, unless the list
-    was too small to train on)."""
+    """The certain pairs, with their scores when the model scored them (it always does, unless the list was
+    too small to train on)."""
     levels = ", ".join(f"s.gamma_{name}" for name, _ in COMPARISONS[kind])
     return f"""
-        SELECT o.unique_id, r.unique_id, s.match_weight, s.match_probability, {levels}
-        FROM outside o JOIN registry r ON o.id_number = r.id_number
-        LEFT JOIN (SELECT * FROM scored) s ON s.unique_id_l = o.unique_id AND s.unique_id_r = r.unique_id
-        ORDER BY o.unique_id, r.unique_id
+        SELECT c.l, c.r, s.match_weight, s.match_probability, {levels}
+        FROM certain_pairs c
+        LEFT JOIN scored s ON s.unique_id_l = c.l AND s.unique_id_r = c.r
+        ORDER BY c.l, c.r
     """  # noqa: S608 - our own table and column names
 
 
@@ -571,8 +580,7 @@ def _probable_sql(kind: str, probable_at: float, per_record: int) -> str:
         JOIN outside o ON o.unique_id = s.unique_id_l
         JOIN registry r ON r.unique_id = s.unique_id_r
         WHERE {_plausible_sql(kind)}
-          AND s.unique_id_l NOT IN (
-              SELECT o2.unique_id FROM outside o2 JOIN registry r2 ON o2.id_number = r2.id_number)
+          AND s.unique_id_l NOT IN (SELECT l FROM certain_pairs)
         QUALIFY row_number() OVER (PARTITION BY s.unique_id_l ORDER BY s.match_weight DESC, s.unique_id_r)
                 <= {int(per_record)}
             AND s.match_probability >= {float(probable_at)!r}
