@@ -183,7 +183,11 @@ def _decide(
 
 
 def _locked(application: Application) -> Application:
-    return Application.objects.select_for_update().select_related("programme", "orgunit").get(pk=application.pk)
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("programme", "orgunit")
+        .get(pk=application.pk)
+    )
 
 
 @transaction.atomic

@@ -120,7 +120,7 @@ def _create_cycle(*, actor: Any, programme: Programme, period: Period, scope: Or
             )
     except IntegrityError:
         # Someone prepared this cycle first (perhaps at the same moment): one cycle, and a clear answer.
-        cycle = PaymentCycle.objects.select_for_update().select_related("prepared_by").get(**fields)
+        cycle = PaymentCycle.objects.select_for_update(of=("self",)).select_related("prepared_by").get(**fields)
         if cycle.status not in (CycleStatus.FAILED, CycleStatus.CANCELLED):
             who = cycle.prepared_by.display_name if cycle.prepared_by else _("the system")
             raise Conflict(
@@ -193,7 +193,7 @@ def cycles_generate(*, cycle_ids: Sequence[int]) -> dict[str, Any]:
     try:
         with transaction.atomic():
             cycles = list(
-                PaymentCycle.objects.select_for_update()
+                PaymentCycle.objects.select_for_update(of=("self",))
                 .filter(pk__in=cycle_ids, status=CycleStatus.GENERATING)
                 .select_related("programme", "scope")
                 .order_by("id")
@@ -399,7 +399,9 @@ def cycle_approve(*, actor: Any, cycle: PaymentCycle) -> PaymentCycle:
     require_perm(actor, Perm.BENEFITS_APPROVE)
     require_in_scope(actor, cycle.scope)
     cycle = (
-        PaymentCycle.objects.select_for_update().select_related("approved_by", "scope", "programme").get(pk=cycle.pk)
+        PaymentCycle.objects.select_for_update(of=("self",))
+        .select_related("approved_by", "scope", "programme")
+        .get(pk=cycle.pk)
     )
     if cycle.status in (CycleStatus.APPROVED, CycleStatus.RECONCILED):
         who = cycle.approved_by.display_name if cycle.approved_by else _("the system")
@@ -428,7 +430,7 @@ def cycle_cancel(*, actor: Any, cycle: PaymentCycle, reason: str) -> PaymentCycl
     """Drop a cycle that is not approved (its draft list goes with it); approved cycles are frozen."""
     require_perm(actor, Perm.BENEFITS_PREPARE)
     require_in_scope(actor, cycle.scope)
-    cycle = PaymentCycle.objects.select_for_update().select_related("scope").get(pk=cycle.pk)
+    cycle = PaymentCycle.objects.select_for_update(of=("self",)).select_related("scope").get(pk=cycle.pk)
     if cycle.status in (CycleStatus.APPROVED, CycleStatus.RECONCILED):
         raise Conflict(_("An approved cycle is frozen; correct a payment by reversing it in the ledger."))
     if cycle.status == CycleStatus.CANCELLED:

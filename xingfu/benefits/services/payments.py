@@ -269,7 +269,7 @@ def cycle_results_import(*, actor: Any, cycle: PaymentCycle, content: bytes, fil
     require_perm(actor, Perm.BENEFITS_PREPARE)
     require_in_scope(actor, cycle.scope)
     cycle = (
-        PaymentCycle.objects.select_for_update()
+        PaymentCycle.objects.select_for_update(of=("self",))
         .select_related("programme", "programme__fund", "scope")
         .get(pk=cycle.pk)
     )
@@ -395,7 +395,11 @@ def ledger_reverse(*, actor: Any, entry: LedgerEntry, reason: str) -> LedgerEntr
     programme's fund. A payment is reversed at most once, and a reversal is not reversed."""
     require_perm(actor, Perm.BENEFITS_APPROVE)
     require_in_scope(actor, entry.orgunit)
-    entry = LedgerEntry.objects.select_for_update().select_related("programme__fund", "orgunit").get(pk=entry.pk)
+    entry = (
+        LedgerEntry.objects.select_for_update(of=("self",))
+        .select_related("programme__fund", "orgunit")
+        .get(pk=entry.pk)
+    )
     if not reason.strip():
         raise ValidationFailed(_("Say why the payment is reversed."), field="reason")
     if entry.kind != LedgerKind.PAYMENT:
