@@ -190,7 +190,6 @@ class DataValue(models.Model):
             models.Index(
                 fields=["batch", "indicator", "period_type", "orgunit", "period_start"], name="analytics_value_lookup"
             ),
-            models.Index(fields=["batch", "level"], name="analytics_value_level"),
         ]
 
     def __str__(self) -> str:

@@ -1,10 +1,10 @@
 """The analytics refresh: every active indicator, for every village, town and the district and every period of
 its period types, computed set-based into a new batch that becomes current only when it is complete.
 
-Per indicator and period type one ``INSERT … SELECT`` writes the village rows: the source's grouped query
-(village × period, numerator and denominator as conditional aggregates, or a ``UNION ALL`` of two sources)
-joined to the org units for the ancestor codes. Two more statements roll every indicator up into towns and
-the district: sums of numerators and of denominators, divided once (never an average of ratios).
+Per indicator and period type one ``INSERT … SELECT`` writes all its rows: the source's grouped query (village
+× period, numerator and denominator as conditional aggregates, or a ``UNION ALL`` of two sources) joined to
+the org units for the ancestor codes, and from those village figures, in the same statement, the towns' and
+the district's: sums of numerators and of denominators, divided once (never an average of ratios).
 
 The batch is built outside any long transaction so that its progress can be shown; readers ignore it until it
 is marked done (one UPDATE: the atomic switch). A refresh that fails — or a process killed half-way — leaves
@@ -141,7 +141,7 @@ def _grouped_sql(
     return sql, [*pa, *pb], True
 
 
-def village_insert_sql(
+def indicator_insert_sql(
     *,
     batch_id: int,
     indicator: Indicator,
@@ -150,45 +150,30 @@ def village_insert_sql(
     periods: Sequence[Period],
     until: dt.date,
 ) -> tuple[str, list[Any]]:
-    """One statement writing an indicator's village rows for every period of one type."""
+    """One statement writing an indicator's rows for every village, town and the district and every period of
+    one type: the grouped village figures (``g``) joined to their ancestors once (``v``), then written as they
+    are, summed by town and summed for the district (sums of numerators and denominators, divided once)."""
     inner, inner_params, has_den = _grouped_sql(definition, ptype, periods, until)
     values_table = qn(DataValue._meta.db_table)
     units = qn(OrgUnit._meta.db_table)
-    d = "g.d" if has_den else "NULL"
-    value = _value_sql("g.n", d, str(int(indicator.scale)))
+    # A typed NULL: a bare NULL in a CTE is text on PostgreSQL, and SUM(text) does not exist.
+    d = "g.d" if has_den else "CAST(NULL AS NUMERIC)"
+    scale = str(int(indicator.scale))
+    head = "SELECT %s, %s, "
     sql = (
         f"INSERT INTO {values_table} ({_COLUMNS}) "  # noqa: S608 - identifiers and fixed fragments only; values are parameters
-        f"SELECT %s, %s, v.id, 'village', dist.code, town.code, %s, g.g_period, g.n, {d}, {value} "
-        f"FROM ({inner}) g JOIN {units} v ON v.id = g.g_village JOIN {units} town ON town.id = v.parent_id "
-        f"JOIN {units} dist ON dist.id = town.parent_id "
-        f"WHERE v.level = 'village' AND (g.n <> 0 OR {d} <> 0)"
+        f"WITH g AS ({inner}), "
+        f"v AS (SELECT g.g_village AS vid, town.id AS tid, dist.id AS did, town.code AS tcode, dist.code AS dcode, "
+        f"g.g_period AS period, g.n AS n, {d} AS d FROM g JOIN {units} vu ON vu.id = g.g_village "
+        f"JOIN {units} town ON town.id = vu.parent_id JOIN {units} dist ON dist.id = town.parent_id "
+        f"WHERE vu.level = 'village' AND (g.n <> 0 OR {d} <> 0)) "
+        f"{head}vid, 'village', dcode, tcode, %s, period, n, d, {_value_sql('n', 'd', scale)} FROM v "
+        f"UNION ALL {head}tid, 'town', MAX(dcode), tcode, %s, period, SUM(n), SUM(d), "
+        f"{_value_sql('SUM(n)', 'SUM(d)', scale)} FROM v GROUP BY tid, tcode, period "
+        f"UNION ALL {head}did, 'district', dcode, '', %s, period, SUM(n), SUM(d), "
+        f"{_value_sql('SUM(n)', 'SUM(d)', scale)} FROM v GROUP BY did, dcode, period"
     )
-    return sql, [batch_id, indicator.pk, ptype.value, *inner_params]
-
-
-def rollup_sql(batch_id: int, level: str) -> tuple[str, list[Any]]:
-    """Towns (or the district) from the batch's village rows, for every indicator at once: sum first, then
-    join the units and indicators to the few summed rows."""
-    values_table = qn(DataValue._meta.db_table)
-    units = qn(OrgUnit._meta.db_table)
-    indicators = qn(Indicator._meta.db_table)
-    if level == "town":
-        key, others, town_code = "town_code", "MAX(r.district_code) AS district_code", "s.town_code"
-    else:
-        key, others, town_code = "district_code", "'' AS town_code", "''"
-    summed = (
-        f"SELECT r.indicator_id, r.{key}, {others}, r.period_type, r.period_start, "  # noqa: S608 - identifiers and fixed fragments only; values are parameters
-        "SUM(r.numerator) AS n, SUM(r.denominator) AS d "
-        f"FROM {values_table} r WHERE r.batch_id = %s AND r.level = 'village' "
-        f"GROUP BY r.indicator_id, r.{key}, r.period_type, r.period_start"
-    )
-    sql = (
-        f"INSERT INTO {values_table} ({_COLUMNS}) "  # noqa: S608 - identifiers and fixed fragments only; values are parameters
-        f"SELECT %s, s.indicator_id, u.id, '{level}', s.district_code, {town_code}, s.period_type, s.period_start, "
-        f"s.n, s.d, {_value_sql('s.n', 's.d', 'i.scale')} "
-        f"FROM ({summed}) s JOIN {units} u ON u.code = s.{key} JOIN {indicators} i ON i.id = s.indicator_id"
-    )
-    return sql, [batch_id, batch_id]
+    return sql, [*inner_params, *([batch_id, indicator.pk, ptype.value] * 3)]
 
 
 def _execute(sql: str, params: Sequence[Any]) -> int:
@@ -198,13 +183,6 @@ def _execute(sql: str, params: Sequence[Any]) -> int:
             cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(sql, list(params))
         return max(cursor.rowcount, 0)
-
-
-def _analyze() -> None:
-    """Fresh statistics on the analytics table, so that the roll-up is planned for the rows just written."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {qn(DataValue._meta.db_table)}")
 
 
 # --- running a refresh ---------------------------------------------------------------------------------
@@ -251,19 +229,15 @@ def refresh_run(*, batch: RefreshBatch | None = None, reason: str = "", until: d
         rows = 0
         first = dt.date(until.year, 1, 1)
         for i, (indicator, definition, ptype) in enumerate(steps):
-            _progress(batch, int(90 * i / max(len(steps), 1)), f"{indicator.code} · {ptype.value}")
+            _progress(batch, int(99 * i / max(len(steps), 1)), f"{indicator.code} · {ptype.value}")
             periods = periods_between(ptype, indicator.first_year or first_year(), until)
             if not periods:
                 continue
             first = min(first, periods[0].start)
-            sql, params = village_insert_sql(
+            sql, params = indicator_insert_sql(
                 batch_id=batch.pk, indicator=indicator, definition=definition, ptype=ptype, periods=periods, until=until
             )
             rows += _execute(sql, params)
-        _progress(batch, 92, "towns and district")
-        _analyze()
-        for level in ("town", "district"):
-            rows += _execute(*rollup_sql(batch.pk, level))
         # The switch: from this UPDATE on, readers read this batch.
         finished = timezone.now()
         RefreshBatch.objects.filter(pk=batch.pk).update(
