@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 import logging
+import time
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -289,7 +290,9 @@ def _execute_list(run: LinkRun) -> None:
     settled = _settled_keys([r.record_key for r in records.values()])
     todo = {pk: r for pk, r in records.items() if r.record_key not in settled}
     hospital = kind == ListTemplate.HOSPITAL_BIRTHS
+    started = time.perf_counter()
     registry = registry_input(scope_path=run.scope.path, with_births=hospital)
+    read_seconds = time.perf_counter() - started
     births = registry.births
     LinkRun.objects.filter(pk=run.pk).update(records=len(todo), registry_persons=registry.table.num_rows)
     outcome = engine.link(
@@ -298,6 +301,7 @@ def _execute_list(run: LinkRun) -> None:
         registry=registry.table,
         progress=lambda step, percent: _progress(run, step, 5 + int(percent * 0.85)),
     )
+    outcome.seconds["read_registry"] = read_seconds
     _progress(run, "storing", 92)
     by_record: dict[int, list[engine.Match]] = defaultdict(list)
     for match in outcome.probable:
@@ -385,11 +389,14 @@ def _as_row(record: OutsideRecord) -> ListRow:
 
 
 def _execute_deduplication(run: LinkRun) -> None:
+    started = time.perf_counter()
     registry = registry_input(scope_path=run.scope.path, with_mothers=True)
+    read_seconds = time.perf_counter() - started
     LinkRun.objects.filter(pk=run.pk).update(records=registry.table.num_rows, registry_persons=registry.table.num_rows)
     outcome = engine.deduplicate(
         registry=registry.table, progress=lambda step, percent: _progress(run, step, 5 + int(percent * 0.85))
     )
+    outcome.seconds["read_registry"] = read_seconds
     _progress(run, "storing", 92)
     keys = [f"dedupe:{m.left}:{m.right}" for m in outcome.probable]
     decided = _decided_pairs(keys)
@@ -417,6 +424,7 @@ def _store(
     run: LinkRun, candidates: list[Candidate], automatic: list[int], outcome: engine.Outcome, *, skipped: int
 ) -> None:
     """Store the run's proposals, the automatic links of same-number pairs, and the run's outcome."""
+    started = time.perf_counter()
     Candidate.objects.bulk_create(candidates, batch_size=5000)
     stored = {c.pair_key: c for c in Candidate.objects.filter(run=run).only("pk", "pair_key")}
     Decision.objects.bulk_create(
@@ -436,6 +444,7 @@ def _store(
         batch_size=5000,
     )
     bands = Counter(c.band for c in candidates)
+    outcome.seconds["store"] = time.perf_counter() - started
     LinkRun.objects.filter(pk=run.pk).update(
         status=LinkRunStatus.DONE,
         step="",
