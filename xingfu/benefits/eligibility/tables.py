@@ -204,11 +204,13 @@ def _household_counts(query: _Query, on: datetime.date, households: str, *, memb
     for the father's if that is another household; an adoption only where no earlier event counted the child
     for that household."""
     on_date = _membership_on("m")
+    # Inline CTEs (planned at each use) let PostgreSQL run the joins below in parallel workers.
     query.cte(
         "hcouple",
         f"SELECT m.household_id, m.person_id FROM registry_membership m "
         f"WHERE {on_date} AND m.relation IN {_COUPLE} AND m.household_id IN (SELECT id FROM {households})",
         [on, on],
+        inline=True,
     )
     if members:
         query.cte(
@@ -217,15 +219,18 @@ def _household_counts(query: _Query, on: datetime.date, households: str, *, memb
             f"WHERE {on_date} AND m.household_id IN (SELECT id FROM {households}) GROUP BY m.household_id",
             [on, on],
         )
-    query.cte(
-        "pe",
-        "SELECT e.id, e.kind, e.date, e.child_id, cm.household_id AS hm, cf.household_id AS hf "
-        "FROM registry_lifeevent e LEFT JOIN hcouple cm ON cm.person_id = e.mother_id "
-        "LEFT JOIN hcouple cf ON cf.person_id = e.father_id "
-        f"WHERE e.kind IN {_PARENTAGE} AND e.date <= %s "
-        "AND (cm.household_id IS NOT NULL OR cf.household_id IS NOT NULL)",
-        [on],
-    )
+
+    def events(kind: str) -> str:
+        return (
+            "SELECT e.id, e.date, e.child_id, cm.household_id AS hm, cf.household_id AS hf "
+            "FROM registry_lifeevent e LEFT JOIN hcouple cm ON cm.person_id = e.mother_id "
+            "LEFT JOIN hcouple cf ON cf.person_id = e.father_id "
+            f"WHERE e.kind = '{kind}' AND e.date <= %s "
+            "AND (cm.household_id IS NOT NULL OR cf.household_id IS NOT NULL)"
+        )
+
+    query.cte("pe", events(EventKind.BIRTH.value), [on], inline=True)
+    query.cte("pa", events(EventKind.ADOPTION.value), [on], inline=True)
 
     def in_couple(household: str) -> str:
         return (
@@ -234,13 +239,20 @@ def _household_counts(query: _Query, on: datetime.date, households: str, *, memb
             "AND (m2.person_id = e2.mother_id OR m2.person_id = e2.father_id))"
         )
 
+    # A birth counts once for the mother's household (n = 1) and once for the father's if another (n = 2), in
+    # one pass over the births that parallel workers can share; the few adoptions are checked one by one.
+    mother, father = "t.n = 1 AND x.hm IS NOT NULL", "t.n = 2 AND x.hf IS NOT NULL AND (x.hm IS NULL OR x.hm <> x.hf)"
+    unpivot = "SELECT CASE WHEN t.n = 1 THEN x.hm ELSE x.hf END AS household_id, x.child_id FROM {source} x "
+    unpivot += "CROSS JOIN (SELECT 1 AS n UNION ALL SELECT 2) t WHERE "
     query.cte(
         "hk",
-        f"SELECT pe.hm AS household_id, pe.child_id FROM pe WHERE pe.hm IS NOT NULL "
-        f"AND (pe.kind = {_BIRTH} OR {_not_counted_before('pe', in_couple('pe.hm'))}) "
-        f"UNION ALL SELECT pe.hf, pe.child_id FROM pe WHERE pe.hf IS NOT NULL AND (pe.hm IS NULL OR pe.hm <> pe.hf) "
-        f"AND (pe.kind = {_BIRTH} OR {_not_counted_before('pe', in_couple('pe.hf'))})",
-        [on, on, on, on, on, on],
+        unpivot.format(source="pe")
+        + f"({mother}) OR ({father}) UNION ALL "
+        + unpivot.format(source="pa")
+        + f"({mother} AND {_not_counted_before('x', in_couple('x.hm'))}) "
+        f"OR ({father} AND {_not_counted_before('x', in_couple('x.hf'))})",
+        [on] * 6,
+        inline=True,
     )
     sums, params = _child_sums(on, "household_id", "hk")
     query.cte("hcounts", sums, params)
