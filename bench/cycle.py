@@ -22,7 +22,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Q
 
-from bench.common import stopwatch
+from bench.common import peak_rss_mb, stopwatch
 from xingfu.accounts.roles import Role
 from xingfu.benefits.demo import demo_programmes
 from xingfu.benefits.models import CycleStatus, Entitlement, Programme
@@ -161,6 +161,7 @@ def run(*, persons: int, period: str, sample: int, seed: int, **_: Any) -> dict[
         failed = [c.error for c in cycles if c.status != CycleStatus.PREPARED]
         assert not failed, failed
         result["seconds"] = round(timed["seconds"], 3)
+        result["peak_rss_mb_after_cycle"] = peak_rss_mb()
         result["entitlements"] = {c.programme.code: c.entitlement_count for c in cycles}
         result["total_yuan"] = str(sum((c.total_amount for c in cycles), Decimal(0)))
         on = cycles[0].reference_date

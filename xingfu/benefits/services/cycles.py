@@ -277,7 +277,7 @@ def _generate(cycles: list[PaymentCycle]) -> None:
 def _insert_select(qs: QuerySet[Any], columns: dict[str, Any]) -> int:
     """``INSERT INTO benefits_entitlement (columns) SELECT ...`` from ``qs``: the database copies the rows."""
     aliased = {f"e_{name}": expression for name, expression in columns.items()}
-    sql, params = qs.annotate(**aliased).values(*aliased).query.sql_with_params()
+    sql, params = qs.order_by().annotate(**aliased).values(*aliased).query.sql_with_params()
     quote = connection.ops.quote_name
     target = ", ".join(quote(name) for name in columns)
     source = ", ".join(f"src.{quote(alias)}" for alias in aliased)
