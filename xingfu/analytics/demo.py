@@ -17,6 +17,7 @@ from xingfu.analytics.models import (
 )
 from xingfu.analytics.services.indicators import indicator_fields_checked
 from xingfu.analytics.services.refresh import refresh_run
+from xingfu.core.errors import ValidationFailed
 
 M, Q_, Y = "month", "quarter", "year"
 ALL = [M, Q_, Y]
@@ -180,6 +181,33 @@ INDICATORS: list[dict[str, Any]] = [
         _expr("entitlements"),
     ),
     {
+        "code": "commitments_fulfilled",
+        "name_zh": "部门承诺兑现次数",
+        "name_en": "Department commitments fulfilled",
+        "numerator": _expr("commitment_fulfilments"),
+        "period_types": [Q_, Y],
+        "targetable": True,
+        "higher_is_better": True,
+        "order": 65,
+    },
+    *[
+        {
+            "code": f"commitments_{slug}",
+            "name_zh": f"{dept}承诺兑现次数",
+            "name_en": f"Commitments fulfilled: {en}",
+            "numerator": _expr("commitment_fulfilments", ("department", "eq", dept)),
+            "period_types": [Y],
+            "targetable": True,
+            "higher_is_better": True,
+            "order": 66,
+        }
+        for dept, slug, en in (
+            ("区水务局", "water", "water bureau"),
+            ("区教育局", "education", "education bureau"),
+            ("区民政局", "civil_affairs", "civil affairs bureau"),
+        )
+    ],
+    {
         "code": "outreach_events_per_village",
         "name_zh": "村均宣传活动次数",
         "name_en": "Publicity events per village",
@@ -215,18 +243,26 @@ DEPARTMENT_LINES = [
     ("区卫生健康局", "anc_early", "40", ScoringRule.LINEAR, "60", "90"),
     ("区卫生健康局", "screening_coverage", "30", ScoringRule.LINEAR, "10", "50"),
     ("区卫生健康局", "registry_completeness", "30", ScoringRule.LINEAR, "90", "99"),
-    ("区民政局", "benefit_delivery", "100", ScoringRule.LINEAR, "80", "98"),
+    ("区民政局", "benefit_delivery", "60", ScoringRule.LINEAR, "80", "98"),
+    ("区民政局", "commitments_civil_affairs", "40", ScoringRule.LINEAR, "0", "4"),
+    ("区水务局", "commitments_water", "100", ScoringRule.LINEAR, "0", "4"),
+    ("区教育局", "commitments_education", "100", ScoringRule.LINEAR, "0", "4"),
 ]
 SCORECARD_YEAR = 2026  # the demo registry is "as of" late 2026: its year with the most service data
 
 
 @transaction.atomic
 def _indicators() -> int:
+    """The demo indicators not yet defined. One whose filter names data not there yet (a department before the
+    benefits demo ran) is left for a later run."""
     created = 0
     for spec in INDICATORS:
         if Indicator.objects.filter(code=spec["code"]).exists():
             continue
-        fields = indicator_fields_checked({k: v for k, v in spec.items() if k != "code"})
+        try:
+            fields = indicator_fields_checked({k: v for k, v in spec.items() if k != "code"})
+        except ValidationFailed:
+            continue
         Indicator.objects.create(code=spec["code"], **fields)
         created += 1
     return created
