@@ -52,10 +52,11 @@ class Command(BaseCommand):
 
         self.stdout.write(care_summary(demo_care(seed=options["seed"])))
 
-        from xingfu.analytics.demo import analytics_summary, demo_analytics
-
-        self.stdout.write(analytics_summary(demo_analytics(seed=options["seed"])))
-
         from xingfu.benefits.demo import benefits_summary, demo_benefits
 
         self.stdout.write(benefits_summary(demo_benefits(seed=options["seed"])))
+
+        # Analytics last: its indicators and first refresh count what the demos above created.
+        from xingfu.analytics.demo import analytics_summary, demo_analytics
+
+        self.stdout.write(analytics_summary(demo_analytics(seed=options["seed"])))
