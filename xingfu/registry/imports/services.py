@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from xingfu.accounts.access import require, scope_of
 from xingfu.accounts.roles import Perm
@@ -155,7 +156,11 @@ def _run(batch: ImportBatch) -> ImportBatch:
             rows_checked=plan.rows,
             report=plan.errors,
             error_count=plan.error_count,
-            message=_("%(n)d problem(s) found; nothing was imported. Correct the file and upload it again.")
+            message=ngettext(
+                "%(n)d problem found; nothing was imported. Correct the file and upload it again.",
+                "%(n)d problems found; nothing was imported. Correct the file and upload it again.",
+                plan.error_count,
+            )
             % {"n": plan.error_count},
         )
         return batch
