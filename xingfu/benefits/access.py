@@ -9,6 +9,7 @@ and records only her department's commitments.
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from xingfu.accounts.access import scoped
 from xingfu.accounts.roles import Perm, Role
@@ -39,10 +40,11 @@ def pk_or_none(value: Any) -> int | None:
 
 
 def _get(qs: QuerySet[Any], pk: Any, what: str) -> Any:
+    """The row with ``pk`` if the user may see it; 404 otherwise, whether it exists or not."""
     key = pk_or_none(pk)
     found = qs.filter(pk=key).first() if key is not None else None
     if found is None:
-        raise NotFound(f"No such {what} in your scope.")
+        raise NotFound(_("No such %(what)s in your scope.") % {"what": what})
     return found
 
 

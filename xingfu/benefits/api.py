@@ -20,7 +20,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from xingfu.accounts.access import access_orgunit_by_code
+from xingfu.accounts.access import access_orgunit_by_code, require
 from xingfu.accounts.api_permissions import HasPerm, IsScopedUser
 from xingfu.accounts.roles import Perm
 from xingfu.benefits import access, selectors
@@ -167,8 +167,6 @@ class BenefitProgrammeViewSet(
     )
     @action(detail=True, methods=["post"])
     def whatif(self, request: Request, pk: str) -> Response:
-        from xingfu.accounts.access import require
-
         require(request.user, Perm.BENEFITS_MANAGE)
         programme = self.get_object()
         d = _valid(s.BenefitWhatIfRequestSerializer, request.data)
@@ -644,8 +642,6 @@ class FulfilmentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
         )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        from xingfu.accounts.access import require
-
         require(request.user, Perm.COMMITMENTS_RECORD)
         d = _valid(s.FulfilmentCreateSerializer, request.data)
         commitment = access.access_commitment(request.user, d["commitment"])

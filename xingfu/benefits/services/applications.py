@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from xingfu.accounts.roles import Perm
 from xingfu.audit.services import audit_record
 from xingfu.benefits.eligibility.amounts import application_amount, money
-from xingfu.benefits.eligibility.engine import explain_all
+from xingfu.benefits.eligibility.engine import explain_all, rule_in_force
 from xingfu.benefits.models import (
     Application,
     ApplicationAttachment,
@@ -72,9 +72,9 @@ def application_submit(
         )
     require_in_scope(actor, beneficiary.orgunit)
     on = on or timezone.localdate()
-    rule_amount = programme.rules.order_by("-valid_from").first()
-    if rule_amount is not None and rule_amount.amount.get("mode") == "application_tier":
-        tiers = list(rule_amount.amount["tiers"])
+    rule = rule_in_force(programme, on)
+    if rule is not None and rule.amount.get("mode") == "application_tier":
+        tiers = list(rule.amount["tiers"])
         if tier not in tiers:
             raise ValidationFailed(_("Choose the tier: %(tiers)s.") % {"tiers": ", ".join(tiers)}, field="tier")
     else:
@@ -228,7 +228,10 @@ def application_decide(
         if not note.strip():
             raise ValidationFailed(_("Say why the application is rejected."), field="note")
         return _decide(actor, application, DecisionStep.REJECT, amount=None, note=note)
-    rule = application.programme.rules.order_by("-valid_from").first()
+    rule = (
+        rule_in_force(application.programme, timezone.localdate())
+        or application.programme.rules.order_by("-valid_from").first()
+    )
     spec = rule.amount if rule is not None else {}
     tier_amount = application_amount(spec, tier=application.tier) if spec else None
     if tier_amount is not None:

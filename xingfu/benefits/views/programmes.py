@@ -1,5 +1,6 @@
 """Programme pages: the benefits home, a programme with its rules and the what-if, defining programmes."""
 
+import json
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -156,8 +157,6 @@ def rule_new(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Perm.BENEFITS_MANAGE)
     programme = access.access_programme(request.user, pk)
     current = programme.rules.order_by("-valid_from").first()
-    import json
-
     initial = {
         "conditions": json.dumps(current.conditions, ensure_ascii=False, indent=1) if current else "",
         "amount": json.dumps(current.amount, ensure_ascii=False) if current else "",
