@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from xingfu.accounts.access import access_orgunit_by_code, access_orgunits, scope_of
+from xingfu.accounts.roles import Perm
 from xingfu.analytics import charts, srb
 from xingfu.analytics.access import may_manage, may_refresh, require_manage, require_view
 from xingfu.analytics.exports import explorer_csv, explorer_xlsx
@@ -84,7 +85,7 @@ def _fresh(request: HttpRequest) -> None:
 
 def _overdue(user: Any) -> dict[str, Any] | None:
     """Overdue visits per village from the care module's selector, when care is there (counts only)."""
-    if SOURCES["due_visits"].unavailable_reason() is not None:
+    if not user.can(Perm.CARE_VIEW) or SOURCES["due_visits"].unavailable_reason() is not None:
         return None
     try:
         from xingfu.care.selectors import overdue_by_village

@@ -183,3 +183,12 @@ def test_a_sex_ratio_over_a_handful_of_births_is_not_shown_as_a_number(
     table = page.split('data-testid="values"')[1]
     assert "too few births (5)" in table and "150.0" not in table
     assert 'data-testid="srb-note"' in page
+
+
+def test_overdue_visits_show_only_to_those_who_see_care(
+    client: Any, town_officer: Any, department_liaison: Any, figures: None
+) -> None:
+    client.force_login(town_officer)
+    assert 'data-testid="overdue"' in _get(client, "/analytics/")
+    client.force_login(department_liaison)
+    assert 'data-testid="overdue"' not in _get(client, "/analytics/")
