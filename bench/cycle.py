@@ -39,6 +39,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--period", default="202610", help="the month paid (default 202610)")
     parser.add_argument("--sample", type=int, default=400, help="units the baseline evaluates one by one")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--serial",
+        action="store_true",
+        help="no parallel workers (PostgreSQL), so that cpu_seconds is all the database's work",
+    )
 
 
 def _registry(persons: int, seed: int) -> int:
@@ -143,13 +148,21 @@ def _baseline(sample: int, seed: int, on: datetime.date, paid: dict[str, set[int
     }
 
 
-def run(*, persons: int, period: str, sample: int, seed: int, **_: Any) -> dict[str, Any]:
+def run(*, persons: int, period: str, sample: int, seed: int, serial: bool = False, **_: Any) -> dict[str, Any]:
     registry_size = _registry(persons, seed)
+    if serial and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET max_parallel_workers_per_gather = 0")
     demo_programmes()
     preparer, _approver = _users()
     district = OrgUnit.objects.get(level=Level.DISTRICT)
     programmes = [Programme.objects.get(code=code) for code in PROGRAMMES]
-    result: dict[str, Any] = {"persons": registry_size, "households": Household.objects.count(), "period": period}
+    result: dict[str, Any] = {
+        "persons": registry_size,
+        "households": Household.objects.count(),
+        "period": period,
+        "serial": serial,
+    }
     with transaction.atomic():
         db_cpu, own_cpu = _backend_cpu(), _own_cpu()
         with stopwatch() as timed:
