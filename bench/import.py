@@ -33,7 +33,7 @@ from xingfu.registry.demo import Village, demo_villages_in_db, generate
 from xingfu.registry.imports.reader import open_table
 from xingfu.registry.imports.services import import_create, import_run
 from xingfu.registry.imports.testing import HEADINGS
-from xingfu.registry.imports.validate import Plan, _Report, _RowChecker, check_headings, scope_villages
+from xingfu.registry.imports.validate import Plan, Report, RowChecker, check_headings, scope_villages
 from xingfu.registry.models import Household, LifeEvent, Membership, Person
 from xingfu.registry.models_imports import ImportBatch, ImportStatus
 from xingfu.registry.pinyin import name_pinyin
@@ -87,7 +87,7 @@ def _baseline(path: Path, sample: int, user: Any) -> float:
     table = open_table(path.read_bytes(), path.name)
     index, labels, _problems = check_headings(table.headings)
     plan = Plan()
-    checker = _RowChecker(plan, _Report(plan, labels), index, scope_villages(user.scope))
+    checker = RowChecker(plan, Report(plan, labels), index, scope_villages(user.scope))
     with stopwatch() as t, transaction.atomic():
         for row_no, cells in table.rows:
             if row_no > sample + 1:

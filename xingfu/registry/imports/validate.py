@@ -61,7 +61,7 @@ class Plan:
         return self.error_count == 0
 
 
-class _Report:
+class Report:
     def __init__(self, plan: Plan, labels: dict[str, str]) -> None:
         self.plan = plan
         self.labels = labels
@@ -182,8 +182,8 @@ def validate(
         plan.errors = [{**file_error(p), "row": 1} for p in problems]
         plan.error_count = len(problems)
         return plan
-    report = _Report(plan, labels)
-    checker = _RowChecker(plan, report, index, villages)
+    report = Report(plan, labels)
+    checker = RowChecker(plan, report, index, villages)
     for chunk in _chunks(table.rows, CHUNK):
         checker.rows(chunk)
         plan.rows += len(chunk)
@@ -198,16 +198,17 @@ def validate(
     return plan
 
 
-class _RowChecker:
-    def __init__(
-        self, plan: Plan, report: _Report, index: dict[str, int], villages: dict[str, tuple[int, str]]
-    ) -> None:
+class RowChecker:
+    def __init__(self, plan: Plan, report: Report, index: dict[str, int], villages: dict[str, tuple[int, str]]) -> None:
         self.plan = plan
         self.report = report
         self.index = index
         self.villages = villages
         self.today = timezone.localdate()
-        self.oldest_without_id = self.today.replace(year=self.today.year - CHILD_WITHOUT_ID_AGE)
+        try:  # born on or before this day, one is 16 or older
+            self.oldest_without_id = self.today.replace(year=self.today.year - CHILD_WITHOUT_ID_AGE)
+        except ValueError:  # 29 February, in a year sixteen years after a non-leap one
+            self.oldest_without_id = self.today.replace(year=self.today.year - CHILD_WITHOUT_ID_AGE, day=28)
         self.ids = IdChecker()
         self.seen_ids: dict[str, int] = {}
         self.households: dict[tuple[int, str], int] = {}
@@ -285,7 +286,7 @@ class _RowChecker:
             except ValidationFailed as exc:
                 key = exc.field if exc.field in col.BY_KEY else "id_number"
                 add(row_no, key, str(exc.message), v.get(key))
-        if not id_text and birth and birth < self.oldest_without_id:
+        if not id_text and birth and birth <= self.oldest_without_id:
             add(
                 row_no,
                 "id_number",
@@ -411,7 +412,7 @@ class _RowChecker:
         return found
 
 
-def _check_households(plan: Plan, report: _Report) -> None:
+def _check_households(plan: Plan, report: Report) -> None:
     """Households already registered get the file's members added; each household ends with one head."""
     by_key = {(d.village_id, d.number): d for d in plan.households}
     keys = sorted(by_key)
