@@ -17,6 +17,7 @@ from xingfu.analytics.models import (
 )
 from xingfu.analytics.services.indicators import indicator_fields_checked
 from xingfu.analytics.services.refresh import refresh_run
+from xingfu.analytics.sources import SOURCES
 from xingfu.core.errors import ValidationFailed
 
 M, Q_, Y = "month", "quarter", "year"
@@ -268,6 +269,40 @@ def _indicators() -> int:
     return created
 
 
+@transaction.atomic
+def _programme_indicators() -> int:
+    """Amounts paid and recipients for each benefits programme there is (by quarter and year): data, one pair
+    per programme, over the ``payments`` source filtered by programme."""
+    if SOURCES["payments"].unavailable_reason() is not None:
+        return 0
+    from django.apps import apps
+
+    created = 0
+    for programme in apps.get_model("benefits", "Programme").objects.order_by("code"):
+        by = ("programme", "eq", programme.code)
+        for prefix, measure, zh, en, unit, decimals, order in (
+            ("paid", "amount", "发放金额", "paid (yuan)", IndicatorUnit.YUAN, 2, 63),
+            ("recipients", "recipients", "受益人数", "recipients", IndicatorUnit.COUNT, 0, 64),
+        ):
+            code = f"{prefix}_{programme.code}"[:40]
+            if Indicator.objects.filter(code=code).exists():
+                continue
+            fields = indicator_fields_checked(
+                {
+                    "name_zh": f"{programme.name_zh}{zh}"[:100],
+                    "name_en": f"{programme.name_en or programme.code}: {en}"[:100],
+                    "numerator": _expr("payments", by, measure=measure),
+                    "unit": unit,
+                    "decimals": decimals,
+                    "period_types": [Q_, Y],
+                    "order": order,
+                }
+            )
+            Indicator.objects.create(code=code, **fields)
+            created += 1
+    return created
+
+
 def _usable(code: str) -> bool:
     """An indicator whose sources can be computed on this installation (else its line would score nothing)."""
     indicator = Indicator.objects.filter(code=code).first()
@@ -326,7 +361,7 @@ def _scorecards() -> int:
 def demo_analytics(*, seed: int) -> dict[str, Any]:
     """The demo indicators and 2025 scorecards, then a refresh of every indicator. ``seed`` is accepted like
     every demo part's; nothing here is random."""
-    indicators = _indicators()
+    indicators = _indicators() + _programme_indicators()
     scorecards = _scorecards()
     batch = refresh_run(reason="demo")
     computed = sum(1 for v in batch.indicators.values() if v == "ok")

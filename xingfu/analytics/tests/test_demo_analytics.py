@@ -45,3 +45,24 @@ def test_department_indicators_are_defined_once_the_departments_exist(district: 
     assert demo_analytics(seed=2026)["indicators"] == 3
     water = Indicator.objects.get(code="commitments_water")
     assert water.targetable and water.numerator["filters"][0]["value"] == "区水务局"
+
+
+def test_each_benefits_programme_gets_its_amount_and_recipients(district: Any) -> None:
+    import datetime as dt
+
+    from xingfu.benefits.models import Programme
+
+    Programme.objects.create(
+        code="only-daughter",
+        name_zh="独女户奖励",
+        name_en="Only-daughter households",
+        unit="person",
+        benefit_kind="cash_monthly",
+        payee="person",
+        starts_on=dt.date(2020, 1, 1),
+    )
+    demo_analytics(seed=2026)
+    paid = Indicator.objects.get(code="paid_only-daughter")
+    assert paid.numerator["filters"] == [{"field": "programme", "op": "eq", "value": "only-daughter"}]
+    assert paid.unit == "yuan" and not paid.targetable
+    assert Indicator.objects.filter(code="recipients_only-daughter").exists()
