@@ -328,3 +328,26 @@ def test_the_monthly_programmes_are_prepared_together(
     )
     assert [c.status for c in made] == [CycleStatus.PREPARED] * 3
     assert [c.total_amount for c in made[:2]] == [Decimal("100.00"), Decimal("40.00")]
+
+
+def test_the_bank_returns_the_xlsx_file_with_results_added(
+    programmes: Any, families: Any, town_officer: Any, second_officer: Any, town: Any
+) -> None:
+    cycle = prepared(programmes, town_officer, town)
+    cycle_approve(actor=second_officer, cycle=cycle)
+    book = load_workbook(io.BytesIO(cycle_export(actor=town_officer, cycle=cycle, fmt="xlsx").content))
+    from openpyxl import Workbook
+
+    returned = Workbook()
+    sheet = returned.active
+    assert sheet is not None
+    rows = list(book.active.iter_rows(values_only=True))
+    sheet.append([*rows[0], "result", "bank_reference"])
+    for row in rows[1:]:
+        sheet.append([*row, "paid", "R1"])
+    out = io.BytesIO()
+    returned.save(out)
+    summary = cycle_results_import(actor=town_officer, cycle=cycle, content=out.getvalue(), filename="back.xlsx")
+    assert (summary["paid"], summary["reconciled"]) == (2, True)
+    with pytest.raises(ValidationFailed, match="cannot be read"):
+        cycle_results_import(actor=town_officer, cycle=cycle, content=b"not a workbook", filename="x.xlsx")
