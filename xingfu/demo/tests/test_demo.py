@@ -10,6 +10,8 @@ from xingfu.orgunits.models import OrgUnit
 
 def _demo(**kwargs: Any) -> str:
     out = StringIO()
+    # A small registry: these tests are about villages, logins and idempotence, not the registry's size.
+    kwargs.setdefault("persons", 1500)
     call_command("demo", stdout=out, **kwargs)
     return out.getvalue()
 

@@ -17,7 +17,7 @@ class Command(BaseCommand):
             "--persons",
             type=int,
             default=20_000,
-            help="registry size once the registry module lands (500000 for the whole district)",
+            help="registry size (default 20000; 500000 for the whole district)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -25,12 +25,6 @@ class Command(BaseCommand):
         self.stdout.write(f"villages: {created} created")
         password = os.environ.get("XINGFU_DEMO_PASSWORD") or settings.XINGFU_DEMO_PASSWORD_DEFAULT
         logins = demo_logins(password=password)
-        self.stdout.write("")
-        hint = "" if os.environ.get("XINGFU_DEMO_PASSWORD") else ", set XINGFU_DEMO_PASSWORD to change it"
-        self.stdout.write(f"Demo logins (password: {password}{hint}):")
-        for login in logins:
-            self.stdout.write(f"  {login.username:<20} {login.role.label!s:<28} scope {login.scope_code}")
-        self.stdout.write("")
         self.stdout.write(registry_summary(demo_registry(seed=options["seed"], persons=options["persons"])))
 
         from xingfu.outreach.demo import demo_outreach
@@ -60,3 +54,10 @@ class Command(BaseCommand):
         from xingfu.analytics.demo import analytics_summary, demo_analytics
 
         self.stdout.write(analytics_summary(demo_analytics(seed=options["seed"])))
+
+        # The logins last, so they are what a new user sees above the server's first line.
+        self.stdout.write("")
+        hint = "" if os.environ.get("XINGFU_DEMO_PASSWORD") else ", set XINGFU_DEMO_PASSWORD to change it"
+        self.stdout.write(f"Demo logins (password: {password}{hint}):")
+        for login in logins:
+            self.stdout.write(f"  {login.username:<20} {login.role.label!s:<28} scope {login.scope_code}")
