@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xingfu.registry.models import Sex
 
@@ -59,7 +60,7 @@ class Verdict(models.TextChoices):
 
 
 class CandidateStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("candidate status", "Open")
     LINKED_AUTOMATICALLY = "linked_automatically", _("Linked automatically")
     ACCEPTED = "accepted", _("Accepted")
     REJECTED = "rejected", _("Rejected")
@@ -102,7 +103,7 @@ class OutsideRecord(models.Model):
         OutsideList, verbose_name=_("list"), on_delete=models.CASCADE, related_name="records"
     )
     row = models.PositiveIntegerField(_("row"))
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     id_number = models.CharField(_("resident ID number"), max_length=18, blank=True)
     sex = models.CharField(_("sex"), max_length=1, blank=True, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
@@ -188,7 +189,12 @@ class Candidate(models.Model):
 
     run = models.ForeignKey(LinkRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="candidates")
     record = models.ForeignKey(
-        OutsideRecord, verbose_name=_("record"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        OutsideRecord,
+        verbose_name=pgettext_lazy("outside list", "record"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     person = models.ForeignKey(
         "registry.Person", verbose_name=_("person"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"

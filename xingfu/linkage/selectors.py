@@ -107,6 +107,7 @@ def _text(value: Any) -> str:
 def side_by_side(candidate: Candidate, *, revealed: dict[str, str] | None = None) -> SideBySide:
     """The two records of a pair field by field, ID numbers masked unless revealed, with how each compared."""
     from django.utils.translation import gettext as _
+    from django.utils.translation import pgettext
 
     from xingfu.core.masking import mask_id_number
 
@@ -129,7 +130,7 @@ def side_by_side(candidate: Candidate, *, revealed: dict[str, str] | None = None
         assert a is not None and b is not None
         out = SideBySide(_("Registry person #%(id)d") % {"id": a.pk}, _("Registry person #%(id)d") % {"id": b.pk})
         pairs = [
-            ("name", _("Name"), a.name, b.name),
+            ("name", pgettext("person", "Name"), a.name, b.name),
             ("birth_date", _("Birth date"), _text(a.birth_date), _text(b.birth_date)),
             ("sex", _("Sex"), a.get_sex_display(), b.get_sex_display()),
             ("place", _("Village"), a.orgunit.name, b.orgunit.name),
@@ -155,7 +156,7 @@ def side_by_side(candidate: Candidate, *, revealed: dict[str, str] | None = None
         _("Registry person #%(id)d") % {"id": person.pk} if person else _("Not in the registry"),
     )
     hospital = kind == "hospital_births"
-    name_label = _("Mother's name") if hospital else _("Name")
+    name_label = _("Mother's name") if hospital else pgettext("person", "Name")
     rows = [
         ("name", name_label, record.name, person.name if person else ""),
         ("birth_date", _("Mother's birth date") if hospital else _("Birth date"), _text(record.birth_date),

@@ -70,6 +70,7 @@ def test_bad_uploads_are_4xx_with_a_reason_and_store_nothing(
     api_for: Any, town_officer: Any, other_village: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     client = api_for(town_officer)
+    client.credentials(HTTP_ACCEPT_LANGUAGE="en")  # the reasons asserted below are English
     row = ["张伟", "", "男", "1985-07-12", "", ""]
     unknown = _post_list(client, [row], django_capture_on_commit_callbacks, template="tax")
     assert unknown.status_code == 400 and "template" in unknown.json()["fields"]

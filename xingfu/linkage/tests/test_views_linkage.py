@@ -99,8 +99,10 @@ def test_an_officer_uploads_a_list_reviews_the_pair_side_by_side_and_accepts_it(
 def test_a_bad_upload_shows_the_reason_on_the_page(
     town_officer: Any, other_village: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
+    client = _client(town_officer)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the reason asserted below is English
     response = _upload(
-        _client(town_officer),
+        client,
         [["张伟", "", "男", "1985-07-12", "", other_village.code]],
         django_capture_on_commit_callbacks,
     )
