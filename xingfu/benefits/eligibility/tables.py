@@ -291,20 +291,8 @@ def _units_sql(qs: QuerySet[Any], fields: Sequence[str]) -> tuple[str, list[Any]
 # --- persons ----------------------------------------------------------------------------------------------
 
 
-def person_facts_sql(
-    base: QuerySet[Person], *, on: datetime.date, names: set[str] | None, pushdown: Q | None = None
-) -> tuple[list[str], str, list[Any]]:
-    """(columns, SELECT, params) of the person fact table for ``base`` on ``on``; ``names`` limits the facts
-    computed (None: all); ``pushdown`` is a condition on the plain facts (age, sex, alive, status, birth date)
-    every unit must meet, applied before the joins."""
-    wanted = set(names) if names is not None else set(_columns(PersonFacts))
-    if wanted & {"household_family_type", "couple_wife_age"}:
-        wanted |= {"household_id"}
-    need_membership = bool(wanted & (MEMBERSHIP | {"household_family_type", "couple_wife_age"}))
-    need_counts = bool(wanted & (COUNTS | {"has_living_child_under_3"}))
-    need_marriage = bool(wanted & {"first_marriage_date", "age_at_first_marriage"})
-    need_birth = bool(wanted & {"first_child_birth_date", "age_at_first_birth"})
-
+def person_units_sql(base: QuerySet[Person], *, on: datetime.date, pushdown: Q | None) -> tuple[str, list[Any]]:
+    """The persons the table is about, with their plain facts (age, alive), cut by ``pushdown``."""
     units = base.annotate(
         age=age_on(on),
         alive=ExpressionWrapper(
@@ -313,9 +301,35 @@ def person_facts_sql(
     )
     if pushdown is not None:
         units = units.filter(pushdown)
+    return _units_sql(units, ["id", "orgunit_id", "sex", "status", "birth_date", "age", "alive"])
+
+
+def person_facts_sql(
+    base: QuerySet[Person],
+    *,
+    on: datetime.date,
+    names: set[str] | None,
+    pushdown: Q | None = None,
+    units_table: str | None = None,
+) -> tuple[list[str], str, list[Any]]:
+    """(columns, SELECT, params) of the person fact table for ``base`` on ``on``; ``names`` limits the facts
+    computed (None: all); ``pushdown`` is a condition on the plain facts (age, sex, alive, status, birth date)
+    every unit must meet, applied before the joins. ``units_table``: a table already holding the units (as
+    ``person_units_sql`` selects them), read instead of the registry at each use."""
+    wanted = set(names) if names is not None else set(_columns(PersonFacts))
+    if wanted & {"household_family_type", "couple_wife_age"}:
+        wanted |= {"household_id"}
+    need_membership = bool(wanted & (MEMBERSHIP | {"household_family_type", "couple_wife_age"}))
+    need_counts = bool(wanted & (COUNTS | {"has_living_child_under_3"}))
+    need_marriage = bool(wanted & {"first_marriage_date", "age_at_first_marriage"})
+    need_birth = bool(wanted & {"first_child_birth_date", "age_at_first_birth"})
+
     query = _Query()
-    sql, params = _units_sql(units, ["id", "orgunit_id", "sex", "status", "birth_date", "age", "alive"])
-    query.cte("u", sql, params, inline=True)
+    if units_table is None:
+        sql, params = person_units_sql(base, on=on, pushdown=pushdown)
+        query.cte("u", sql, params, inline=True)
+    else:
+        query.cte("u", f"SELECT * FROM {units_table}", inline=True)
     columns = ["id", "orgunit_id", "sex", "status", "birth_date", "age", "alive"]
     select = ["u.id", "u.orgunit_id", "u.sex", "u.status", "u.birth_date", "u.age", "u.alive"]
     joins: list[str] = []
@@ -462,16 +476,22 @@ def _final_select(model: type[PersonFacts] | type[HouseholdFacts], columns: list
 def _fill(model: type[PersonFacts] | type[HouseholdFacts], sql: str, params: list[Any]) -> None:
     table = _q(model._meta.db_table)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # The joins and aggregates of a whole district fit in memory (spilling them to disk triples the
-            # time), and compiling this one-off query to machine code costs more than it saves.
-            cursor.execute("SET LOCAL work_mem = '256MB'")
-            cursor.execute("SET LOCAL jit = off")
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
         # CREATE TABLE AS, unlike INSERT ... SELECT, may use parallel workers on PostgreSQL.
         cursor.execute(f"CREATE TEMPORARY TABLE {table} AS {sql}", params)
         if connection.vendor == "postgresql":
             cursor.execute(f"ANALYZE {table}")
+
+
+UNITS_TABLE = "benefits_facts_units"
+
+
+def _materialise(table: str, sql: str, params: list[Any]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {_q(table)}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {_q(table)} AS {sql}", params)
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {_q(table)}")
 
 
 def _drop(model: type[PersonFacts] | type[HouseholdFacts]) -> None:
@@ -491,13 +511,27 @@ def fact_table(
     """The fact table of ``base`` (persons or households, already cut to the scope) on ``on``, for the
     duration of the block, inside a transaction (so a failure leaves nothing behind)."""
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # The joins and aggregates of a whole district fit in memory (spilling them to disk triples
+                # the time), and compiling these one-off queries to machine code costs more than it saves.
+                cursor.execute("SET LOCAL work_mem = '256MB'")
+                cursor.execute("SET LOCAL jit = off")
         model: type[PersonFacts] | type[HouseholdFacts]
         if unit == "person":
             model = PersonFacts
-            _columns_computed, sql, params = person_facts_sql(base, on=on, names=names, pushdown=pushdown)
+            # The persons are read five times (memberships, births as mother and as father, adoptions, the
+            # result): a narrow table of them is cheaper to scan than the person table each time.
+            units_sql, units_params = person_units_sql(base, on=on, pushdown=pushdown)
+            _materialise(UNITS_TABLE, units_sql, units_params)
+            _columns_computed, sql, params = person_facts_sql(
+                base, on=on, names=names, pushdown=pushdown, units_table=_q(UNITS_TABLE)
+            )
         else:
             model = HouseholdFacts
             _columns_computed, sql, params = household_facts_sql(base, on=on, names=names, pushdown=pushdown)
         _fill(model, sql, params)
         yield model
         _drop(model)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {_q(UNITS_TABLE)}")
