@@ -198,20 +198,29 @@ def _person_parentage(query: _Query, on: datetime.date, parents: str) -> None:
     query.cte("pcounts", sums, params)
 
 
-def _household_counts(query: _Query, on: datetime.date, households: str, *, members: bool) -> None:
+def couple_sql(on: datetime.date, households: str) -> tuple[str, list[Any]]:
+    """The head and spouse of each household in ``households`` (a CTE or subquery with column ``id``) that day."""
+    return (
+        f"SELECT m.household_id, m.person_id FROM registry_membership m WHERE {_membership_on('m')} "
+        f"AND m.relation IN {_COUPLE} AND m.household_id IN (SELECT id FROM {households})",
+        [on, on],
+    )
+
+
+def _household_counts(
+    query: _Query, on: datetime.date, households: str, *, members: bool, couple_table: str | None = None
+) -> None:
     """``hcounts`` (and ``hmembers``): the children of each household's couple, for households in CTE
     ``households`` (column ``id``). A parentage event counts for the household of the mother's couple, and
     for the father's if that is another household; an adoption only where no earlier event counted the child
-    for that household."""
+    for that household. ``couple_table`` holds the couples already (``couple_sql``), read at each use."""
     on_date = _membership_on("m")
     # Inline CTEs (planned at each use) let PostgreSQL run the joins below in parallel workers.
-    query.cte(
-        "hcouple",
-        f"SELECT m.household_id, m.person_id FROM registry_membership m "
-        f"WHERE {on_date} AND m.relation IN {_COUPLE} AND m.household_id IN (SELECT id FROM {households})",
-        [on, on],
-        inline=True,
-    )
+    if couple_table is not None:
+        query.cte("hcouple", f"SELECT household_id, person_id FROM {couple_table}", inline=True)
+    else:
+        sql, params = couple_sql(on, households)
+        query.cte("hcouple", sql, params, inline=True)
     if members:
         query.cte(
             "hmembers",
@@ -402,14 +411,24 @@ def person_facts_sql(
 # --- households -------------------------------------------------------------------------------------------
 
 
-def household_facts_sql(
-    base: QuerySet[Household], *, on: datetime.date, names: set[str] | None, pushdown: Q | None = None
-) -> tuple[list[str], str, list[Any]]:
-    """(columns, SELECT, params) of the household fact table for ``base`` on ``on``."""
-    wanted = set(names) if names is not None else set(_columns(HouseholdFacts))
+def household_units_sql(base: QuerySet[Household], *, pushdown: Q | None) -> tuple[str, list[Any]]:
     units = base.filter(pushdown) if pushdown is not None else base
+    return _units_sql(units, ["id", "orgunit_id", "head_id", "residence"])
+
+
+def household_facts_sql(
+    base: QuerySet[Household],
+    *,
+    on: datetime.date,
+    names: set[str] | None,
+    pushdown: Q | None = None,
+    couple_table: str | None = None,
+) -> tuple[list[str], str, list[Any]]:
+    """(columns, SELECT, params) of the household fact table for ``base`` on ``on``; ``couple_table``: the
+    couples of these households, materialised beforehand (``couple_sql``)."""
+    wanted = set(names) if names is not None else set(_columns(HouseholdFacts))
     query = _Query()
-    sql, params = _units_sql(units, ["id", "orgunit_id", "head_id", "residence"])
+    sql, params = household_units_sql(base, pushdown=pushdown)
     query.cte("u", sql, params, inline=True)
     columns = ["id", "orgunit_id", "head_id", "residence"]
     select = ["u.id", "u.orgunit_id", "u.head_id", "u.residence"]
@@ -418,7 +437,7 @@ def household_facts_sql(
     need_counts = bool(wanted & COUNTS)
     spouses = wanted & {"husband_marriage_age", "wife_marriage_age", "wife_first_birth_age"}
     if need_members or need_counts or spouses:
-        _household_counts(query, on, "u", members=need_members)
+        _household_counts(query, on, "u", members=need_members, couple_table=couple_table)
     if need_members:
         joins.append("LEFT JOIN hmembers mb ON mb.household_id = u.id")
         columns.append("members")
@@ -484,6 +503,7 @@ def _fill(model: type[PersonFacts] | type[HouseholdFacts], sql: str, params: lis
 
 
 UNITS_TABLE = "benefits_facts_units"
+COUPLE_TABLE = "benefits_facts_couple"
 
 
 def _materialise(table: str, sql: str, params: list[Any]) -> None:
@@ -529,9 +549,16 @@ def fact_table(
             )
         else:
             model = HouseholdFacts
-            _columns_computed, sql, params = household_facts_sql(base, on=on, names=names, pushdown=pushdown)
+            # The couples are read four times (the mothers and fathers of births and of adoptions).
+            units_sql, units_params = household_units_sql(base, pushdown=pushdown)
+            couples, couple_params = couple_sql(on, f"({units_sql}) hu")
+            _materialise(COUPLE_TABLE, couples, [*couple_params, *units_params])
+            _columns_computed, sql, params = household_facts_sql(
+                base, on=on, names=names, pushdown=pushdown, couple_table=_q(COUPLE_TABLE)
+            )
         _fill(model, sql, params)
         yield model
         _drop(model)
         with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {_q(UNITS_TABLE)}")
+            for table in (UNITS_TABLE, COUPLE_TABLE):
+                cursor.execute(f"DROP TABLE IF EXISTS {_q(table)}")
