@@ -17,11 +17,17 @@ PRODUCTION = {
 
 
 def _xingfu(args: list[str], env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    base = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "SECURE_SSL_REDIRECT", "SECURE_COOKIES", "ALLOWED_HOSTS"}
+    # A production process starts from a clean environment, not the test runner's (the browser tests set
+    # DJANGO_ALLOW_ASYNC_UNSAFE for their whole session).
+    unset = {
+        "DEBUG",
+        "SECRET_KEY",
+        "SECURE_SSL_REDIRECT",
+        "SECURE_COOKIES",
+        "ALLOWED_HOSTS",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
     }
+    base = {k: v for k, v in os.environ.items() if k not in unset}
     base["XINGFU_VAR_DIR"] = str(tmp_path)
     return subprocess.run(
         [sys.executable, "-m", "xingfu", *args],
