@@ -29,6 +29,20 @@ ALL: list[Any] = [result.ok() for result in SCHEMA.get_all_operations()]  # type
 OPERATIONS = [op for op in ALL if op.path.startswith(PREFIXES)]
 
 
+@pytest.fixture(autouse=True)
+def keep_the_test_connection() -> Any:
+    """Calls go straight to the WSGI app, so Django's end-of-request ``close_old_connections`` would close the
+    test's own connection mid-transaction on PostgreSQL (as the project-wide pass says)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def token(programmes: Any, district_admin: Any, town_officer: Any, village: Any, town: Any) -> str:
     fam = family(district_admin, village, [("F", D(2005, 3, 1))])
