@@ -23,6 +23,21 @@ SCHEMA = schemathesis.openapi.from_wsgi("/api/schema/", application)
 OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
 
 
+@pytest.fixture(autouse=True)
+def keep_the_test_connection() -> Any:
+    """Calls go straight to the WSGI app, so Django's end-of-request ``close_old_connections`` runs; with
+    CONN_MAX_AGE set (PostgreSQL) it would close the test's own connection mid-transaction. Django's test
+    client disconnects it for the same reason."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def admin_token(district_admin: Any, village: Any, other_village: Any) -> str:
     return Token.objects.create(user=district_admin).key

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
@@ -59,6 +60,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         if exc.details is not None:
             body["details"] = exc.details
         return Response(body, status=exc.status_code)
+    if isinstance(exc, DataError) and "NUL" in str(exc):
+        # A NUL character in a JSON body: PostgreSQL refuses it in text. Bad input, not a server error.
+        exc = exceptions.ValidationError({"detail": ["Text may not contain NUL characters."]})
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     elif isinstance(exc, Http404):

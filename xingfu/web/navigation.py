@@ -20,6 +20,9 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("home", _("Home"), Perm.ORGUNITS_VIEW),
     NavItem("registry-home", _("Registry"), Perm.REGISTRY_VIEW),
     NavItem("benefits-home", _("Benefits"), Perm.BENEFITS_VIEW),
+    # Department liaisons see no benefits lists, only their own two tasks.
+    NavItem("benefits-certificate-check", _("Certificate check"), Perm.BENEFITS_CERTIFY),
+    NavItem("benefits-commitments", _("Department commitments"), Perm.COMMITMENTS_RECORD),
     NavItem("care-home", _("Care"), Perm.CARE_VIEW),
     NavItem("analytics-home", _("Analytics"), Perm.ANALYTICS_VIEW),
     NavItem("linkage-home", _("Record linkage"), Perm.LINKAGE_VIEW),

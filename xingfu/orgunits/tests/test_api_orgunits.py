@@ -88,3 +88,9 @@ def test_a_malformed_page_or_page_size_is_refused_not_ignored(district_admin: An
         assert response.json()["reason"]
     assert client.get("/api/orgunits/?page=last&page_size=5").status_code == 200
     assert client.get("/api/orgunits/?page=99").status_code == 404
+
+
+def test_a_nul_character_in_the_query_is_refused_with_a_reason(district_admin: Any, api_for: Any) -> None:
+    response = api_for(district_admin).get("/api/orgunits/?under=3704%00")
+    assert response.status_code == 400
+    assert "NUL" in response.json()["reason"]
