@@ -1,6 +1,6 @@
 """The registry as the linkage model reads it: the persons of a scope, one query, streamed into Arrow.
 
-Persons merged away into another (``PersonMerge``) are left out: they are nobody's match any more.
+Persons merged away into another (``Person.merged_into``) are left out: they are nobody's match any more.
 """
 
 import datetime
@@ -14,7 +14,6 @@ from django.db.models import OuterRef, Subquery
 
 from xingfu.linkage import engine
 from xingfu.linkage.features import clean_name
-from xingfu.linkage.models import PersonMerge
 from xingfu.registry.models import EventKind, LifeEvent, Membership, Person
 
 
@@ -40,7 +39,7 @@ def registry_input(
     open_membership = Membership.objects.filter(person=OuterRef("pk"), end_date__isnull=True)
     qs = (
         Person.objects.filter(orgunit__path__startswith=scope_path)
-        .exclude(pk__in=PersonMerge.objects.values("merged_id"))
+        .filter(merged_into__isnull=True)
         .annotate(address=Subquery(open_membership.values("household__address")[:1]))
     )
     fields = ["pk", "name", "pinyin", "id_number", "birth_date", "sex", "orgunit__code", "address", "orgunit_id"]

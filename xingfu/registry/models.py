@@ -29,6 +29,17 @@ class PersonStatus(models.TextChoices):
     ALIVE = "alive", _("Alive")
     DEAD = "dead", _("Deceased")
     MOVED_OUT = "moved_out", _("Moved out")
+    # Registered twice: this record was merged into another (``Person.merged_into``) and is kept as history.
+    MERGED = "merged", _("Merged into another record")
+
+
+class DisabilityGrade(models.IntegerChoices):
+    """The grade on a disability certificate (残疾人证), 1 the most severe."""
+
+    GRADE_1 = 1, _("Grade 1")
+    GRADE_2 = 2, _("Grade 2")
+    GRADE_3 = 3, _("Grade 3")
+    GRADE_4 = 4, _("Grade 4")
 
 
 class Relation(models.TextChoices):
@@ -105,6 +116,20 @@ class Person(models.Model):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=PersonStatus.choices, default=PersonStatus.ALIVE)
     death_date = models.DateField(_("death date"), null=True, blank=True)
+    # From the disability certificate; the special-assistance programme's disabled-child branch reads it.
+    disability_grade = models.PositiveSmallIntegerField(
+        _("disability grade"), choices=DisabilityGrade.choices, null=True, blank=True
+    )
+    # Set only by a reviewed merge of duplicate records; the survivor carries the person from then on.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="merged_records",
+    )
     orgunit = models.ForeignKey(
         "orgunits.OrgUnit", verbose_name=_("village"), on_delete=models.PROTECT, related_name="persons"
     )
@@ -133,15 +158,26 @@ class Person(models.Model):
                 condition=Q(id_number__isnull=True) | Q(Exact(Length("id_number"), 18)),
                 name="person_id_number_18_chars",
             ),
-            # A death date exactly when the person is recorded dead, and never before the birth.
+            # A death date exactly when the person is recorded dead, and never before the birth. A merged-away
+            # record keeps whatever it had, as history.
             models.CheckConstraint(
                 condition=Q(status=PersonStatus.DEAD, death_date__isnull=False)
+                | Q(status=PersonStatus.MERGED)
                 | (~Q(status=PersonStatus.DEAD) & Q(death_date__isnull=True)),
                 name="person_death_date_iff_dead",
             ),
             models.CheckConstraint(
                 condition=Q(death_date__isnull=True) | Q(death_date__gte=F("birth_date")),
                 name="person_death_not_before_birth",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=PersonStatus.MERGED, merged_into__isnull=False)
+                | (~Q(status=PersonStatus.MERGED) & Q(merged_into__isnull=True)),
+                name="person_merged_into_iff_merged",
+            ),
+            models.CheckConstraint(
+                condition=Q(disability_grade__isnull=True) | Q(disability_grade__in=DisabilityGrade.values),
+                name="person_disability_grade_known",
             ),
         ]
 

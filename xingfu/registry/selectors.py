@@ -122,8 +122,8 @@ def persons_filtered(
         qs = qs.filter(orgunit__path__startswith=unit.path)
     if sex:
         qs = qs.filter(sex=sex)
-    if status:
-        qs = qs.filter(status=status)
+    # A merged-away duplicate is history, found only when asked for by its status.
+    qs = qs.filter(status=status) if status else qs.exclude(status=PersonStatus.MERGED)
     if age_min is not None or age_max is not None:
         qs = qs.filter(age_between(on=on or timezone.localdate(), age_min=age_min, age_max=age_max))
     return person_search(qs, q)
@@ -140,12 +140,17 @@ def with_current_household(qs: QuerySet[Person]) -> QuerySet[Person]:
 
 
 def registry_counts(user: Any) -> dict[str, int]:
-    """Households, residents and the three statuses in the user's scope, in two queries."""
-    persons = persons_for_user(user).aggregate(
-        total=Count("id"),
-        alive=Count("id", filter=Q(status=PersonStatus.ALIVE)),
-        dead=Count("id", filter=Q(status=PersonStatus.DEAD)),
-        moved_out=Count("id", filter=Q(status=PersonStatus.MOVED_OUT)),
+    """Households, residents and the three statuses in the user's scope, in two queries (merged-away
+    duplicates are not residents)."""
+    persons = (
+        persons_for_user(user)
+        .exclude(status=PersonStatus.MERGED)
+        .aggregate(
+            total=Count("id"),
+            alive=Count("id", filter=Q(status=PersonStatus.ALIVE)),
+            dead=Count("id", filter=Q(status=PersonStatus.DEAD)),
+            moved_out=Count("id", filter=Q(status=PersonStatus.MOVED_OUT)),
+        )
     )
     return {"households": households_for_user(user).count(), **{k: v or 0 for k, v in persons.items()}}
 

@@ -1,7 +1,7 @@
 """Merging two registry records of one person: set-based moves in one transaction, the merged-away person kept.
 
-The registry has no field saying a person was merged into another, so the pointer lives here
-(``PersonMerge.merged`` → ``survivor``) and the linkage app leaves merged-away persons out of every run.
+The merged-away record stays in the registry with status "merged" and ``Person.merged_into`` pointing at the
+survivor, so every list, programme and count leaves it out; ``PersonMerge`` keeps what was moved, for history.
 """
 
 from typing import Any
@@ -16,7 +16,7 @@ from xingfu.accounts.roles import Perm
 from xingfu.audit.services import audit_record, field_changes
 from xingfu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from xingfu.linkage.models import PersonMerge
-from xingfu.registry.models import EventKind, Household, LifeEvent, Membership, Person, Relation
+from xingfu.registry.models import EventKind, Household, LifeEvent, Membership, Person, PersonStatus, Relation
 
 _EVENT_PERSON_FIELDS = ("person", "other_person", "mother", "father", "child")
 
@@ -37,7 +37,7 @@ def _check(actor: Any, survivor: Person, merged: Person) -> None:
             ),
             field="survivor",
         )
-    if PersonMerge.objects.filter(merged__in=[survivor, merged]).exists():
+    if survivor.merged_into_id is not None or merged.merged_into_id is not None:
         raise Conflict(_("One of the two has already been merged into someone else."), field="survivor")
     related = LifeEvent.objects.filter(
         (Q(person=survivor) & (Q(other_person=merged) | Q(mother=merged) | Q(father=merged)))
@@ -130,6 +130,12 @@ def person_merge(*, actor: Any, survivor: Person, merged: Person, reason: str = 
         updates["phone"] = merged.phone
     if survivor_open is None and merged_open is not None:
         updates["orgunit"] = merged_open.household.orgunit
+    if survivor.disability_grade is None and merged.disability_grade is not None:
+        updates["disability_grade"] = merged.disability_grade
+    before_status = merged.status
+    Person.objects.filter(pk=merged.pk).update(
+        status=PersonStatus.MERGED, merged_into=survivor, updated_at=timezone.now()
+    )
     if updates:
         for name, value in updates.items():
             setattr(survivor, name, value)
@@ -161,7 +167,10 @@ def person_merge(*, actor: Any, survivor: Person, merged: Person, reason: str = 
         object_type="person",
         object_id=merged.pk,
         orgunit=merged.orgunit,
-        changes={"merged_into": {"before": None, "after": survivor.pk}},
+        changes={
+            "merged_into": {"before": None, "after": survivor.pk},
+            "status": {"before": before_status, "after": PersonStatus.MERGED},
+        },
         reason=reason,
     )
     return merge

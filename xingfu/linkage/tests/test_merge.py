@@ -139,4 +139,5 @@ def test_accepting_a_duplicate_merges_it_into_the_chosen_survivor(
 
     assert decision.merge is not None and decision.merge.survivor == second and decision.merge.merged == first
     assert decision.person == second
-    assert Person.objects.get(pk=first.pk).status == PersonStatus.ALIVE  # kept, not deleted
+    kept = Person.objects.get(pk=first.pk)  # kept, not deleted, and marked as merged into the survivor
+    assert kept.status == PersonStatus.MERGED and kept.merged_into == second
