@@ -54,6 +54,8 @@ class Relation(models.TextChoices):
 
 class EventKind(models.TextChoices):
     MARRIAGE = "marriage", _("Marriage")
+    # Ends the marriage between ``person`` and ``other_person`` (a widowing needs no event: the death ends it).
+    DIVORCE = "divorce", _("Divorce")
     BIRTH = "birth", _("Birth")
     # Adoption makes someone a parent as a birth does; benefits count adopted children with own ones.
     ADOPTION = "adoption", _("Adoption")
