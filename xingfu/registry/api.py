@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from xingfu.accounts.access import access_orgunit_by_code
 from xingfu.accounts.api_permissions import HasPerm
 from xingfu.accounts.roles import Perm
-from xingfu.core.errors import NotFound
+from xingfu.core.errors import NotFound, ValidationFailed
 from xingfu.core.masking import mask_id_number, mask_phone
 from xingfu.registry import services
 from xingfu.registry.models import EventKind, Household, LifeEvent, Person, PersonStatus, Relation, Residence, Sex
@@ -71,6 +71,22 @@ class HouseholdCreateSerializer(serializers.Serializer[Any]):
 class HouseholdUpdateSerializer(serializers.Serializer[Any]):
     address = serializers.CharField(max_length=200, required=False, allow_blank=True)
     residence = serializers.ChoiceField(choices=Residence.choices, required=False)
+
+
+class MemberRelationSerializer(serializers.Serializer[Any]):
+    person = _ref("A current member.")
+    relation = serializers.ChoiceField(choices=[c for c in Relation.choices if c[0] != Relation.HEAD])
+
+
+class HeadChangeSerializer(serializers.Serializer[Any]):
+    head = _ref("The current member who becomes the head.")
+    relations = MemberRelationSerializer(
+        many=True,
+        required=False,
+        default=list,
+        help_text="What other current members will be to the new head; required for the present head.",
+    )
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class HouseholdFilterSerializer(serializers.Serializer[Any]):
@@ -149,6 +165,29 @@ class HouseholdViewSet(
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.partial_update(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Make a current member the head of the household, restating the others' relations",
+        request=HeadChangeSerializer,
+        responses=HouseholdSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def head(self, request: Request, pk: str) -> Response:
+        household = household_get(request.user, pk)
+        data = _valid(HeadChangeSerializer, request.data)
+        relations: dict[int, str] = {}
+        for item in data["relations"]:
+            if item["person"] in relations:
+                raise ValidationFailed(_("Each member is named once."), field="relations")
+            relations[item["person"]] = item["relation"]
+        services.household_head_change(
+            actor=request.user,
+            household=household,
+            head=person_get(request.user, data["head"]),
+            relations=relations,
+            reason=data["reason"],
+        )
+        return Response(HouseholdSerializer(self.get_queryset().get(pk=household.pk)).data)
 
 
 # --- persons ----------------------------------------------------------------------------------------------
@@ -363,14 +402,14 @@ class LifeEventSerializer(serializers.ModelSerializer[LifeEvent]):
 
 
 class LifeEventCreateSerializer(serializers.Serializer[Any]):
-    """One of: marriage (person, spouse), birth (mother, father?, name, sex, id_number?), adoption (child =
+    """One of: marriage or divorce (person, spouse), birth (mother, father?, name, sex, id_number?), adoption (child =
     person, mother?/father?), death (person), move_out (person, place = destination), move_in (person,
     household, relation, place = origin)."""
 
     kind = serializers.ChoiceField(choices=EventKind.choices)
     date = serializers.DateField()
     person = _optional_ref("Whom the event is about (all kinds but birth; for adoption, the child).")
-    spouse = _optional_ref("Marriage: the other spouse.")
+    spouse = _optional_ref("Marriage or divorce: the other spouse.")
     mother = _optional_ref("Birth: the mother (required); adoption: the adoptive mother.")
     father = _optional_ref("Birth or adoption: the father.")
     name = serializers.CharField(max_length=50, required=False, help_text="Birth: the child's name.")
@@ -383,6 +422,7 @@ class LifeEventCreateSerializer(serializers.Serializer[Any]):
 
     REQUIRED = {
         EventKind.MARRIAGE: ("person", "spouse"),
+        EventKind.DIVORCE: ("person", "spouse"),
         EventKind.BIRTH: ("mother", "name", "sex"),
         EventKind.ADOPTION: ("person",),
         EventKind.DEATH: ("person",),
@@ -419,7 +459,7 @@ class LifeEventFilterSerializer(serializers.Serializer[Any]):
     ),
     retrieve=extend_schema(summary="One life event"),
     create=extend_schema(
-        summary="Record a life event (marriage, birth, adoption, death, move in, move out)",
+        summary="Record a life event (marriage, divorce, birth, adoption, death, move in, move out)",
         request=LifeEventCreateSerializer,
         responses={201: LifeEventSerializer},
     ),
@@ -465,6 +505,15 @@ class LifeEventViewSet(
         kind = d["kind"]
         if kind == EventKind.MARRIAGE:
             event = services.marriage_record(
+                actor=user,
+                person=person("person"),
+                spouse=person("spouse"),
+                date=d["date"],
+                place=d["place"],
+                note=d["note"],
+            )
+        elif kind == EventKind.DIVORCE:
+            event = services.divorce_record(
                 actor=user,
                 person=person("person"),
                 spouse=person("spouse"),

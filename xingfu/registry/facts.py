@@ -220,3 +220,24 @@ def has_living_child_under(*, on: datetime.date, years: int) -> Exists:
         .filter(Q(mother=OuterRef("pk")) | Q(father=OuterRef("pk")))
         .filter(_alive_on(on, "child__"), child__birth_date__gt=_years_before(on, years))
     )
+
+
+def spouse_on(person: Person, on: datetime.date) -> Person | None:
+    """``person``'s spouse on ``on``: the latest marriage by then, unless a divorce of the same couple or the
+    spouse's death came after it. One person's few marriage events, read in date order."""
+    events = (
+        LifeEvent.objects.filter(kind__in=[EventKind.MARRIAGE, EventKind.DIVORCE], date__lte=on)
+        .filter(Q(person=person) | Q(other_person=person))
+        .select_related("person", "other_person")
+        .order_by("date", "id")
+    )
+    spouse: Person | None = None
+    for event in events:
+        other = event.other_person if event.person_id == person.pk else event.person
+        if event.kind == EventKind.MARRIAGE:
+            spouse = other
+        elif spouse is not None and other is not None and other.pk == spouse.pk:
+            spouse = None
+    if spouse is not None and spouse.death_date is not None and spouse.death_date <= on:
+        return None
+    return spouse

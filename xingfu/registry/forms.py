@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 from xingfu.accounts.access import access_orgunits
 from xingfu.core.errors import XingfuError
 from xingfu.orgunits.models import Level, OrgUnit
-from xingfu.registry.models import Household, Person, PersonStatus, Relation, Residence, Sex
+from xingfu.registry.models import Household, Membership, Person, PersonStatus, Relation, Residence, Sex
 
 
 class DateInput(forms.DateInput):
@@ -110,6 +110,46 @@ class MarriageForm(ChoicesForm):
         if not data.get("spouse") and not (data.get("spouse_id_number") or "").strip():
             raise forms.ValidationError(_("Choose the spouse or give the spouse's resident ID number."))
         return data
+
+
+class DivorceForm(forms.Form):
+    date = forms.DateField(label=_("Date of divorce"), widget=DateInput())
+    place = forms.CharField(
+        label=_("Registered at"),
+        max_length=200,
+        required=False,
+        help_text=_("The civil-affairs office, or the court that granted it."),
+    )
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea, required=False)
+
+
+class HeadChangeForm(ChoicesForm):
+    """The new head among the current members, and what each other member will be to the new head."""
+
+    head = forms.TypedChoiceField(label=_("New head of household"), coerce=int)
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, members: list[Membership], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.members = members
+        self._choice("head").choices = [(m.person_id, m.person.name) for m in members if m.relation != Relation.HEAD]
+        for m in members:
+            self.fields[f"relation_{m.person_id}"] = forms.ChoiceField(
+                label=_("%(name)s, to the new head") % {"name": m.person.name},
+                choices=[("", "—")] + [c for c in Relation.choices if c[0] != Relation.HEAD],
+                initial="" if m.relation == Relation.HEAD else m.relation,
+                required=False,
+                help_text=_("Now: %(relation)s") % {"relation": m.get_relation_display()},
+            )
+
+    def relations(self) -> dict[int, str]:
+        """The restated relations, leaving out the new head and blank choices."""
+        head = self.cleaned_data["head"]
+        return {
+            m.person_id: self.cleaned_data[f"relation_{m.person_id}"]
+            for m in self.members
+            if m.person_id != head and self.cleaned_data.get(f"relation_{m.person_id}")
+        }
 
 
 class BirthForm(ChoicesForm):

@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,7 @@ from xingfu.audit.services import audit_record, audit_sensitive_read, field_chan
 from xingfu.core.errors import PermissionDenied, ValidationFailed
 from xingfu.orgunits.models import Level, OrgUnit
 from xingfu.registry import resident_id
+from xingfu.registry.facts import spouse_on
 from xingfu.registry.models import (
     EventKind,
     Household,
@@ -108,7 +110,14 @@ def _check_id_number(
 
 
 def _check_living(person: Person, on: datetime.date, *, field: str = "person") -> None:
-    """A dead person gets no new events; nor does anyone on a day before they were born."""
+    """A dead person gets no new events; nor does anyone on a day before they were born; nor a record merged
+    into another (the survivor's record carries the person)."""
+    if person.status == PersonStatus.MERGED:
+        raise ValidationFailed(
+            _("%(name)s's record was merged into another record of the same person; record events there.")
+            % {"name": person.name},
+            field=field,
+        )
     if person.status == PersonStatus.DEAD:
         raise ValidationFailed(
             _("%(name)s is recorded as deceased; no new events can be recorded for them.") % {"name": person.name},
@@ -272,6 +281,65 @@ def household_update(
 
 
 @transaction.atomic
+def household_head_change(
+    *, actor: Any, household: Household, head: Person, relations: dict[int, str] | None = None, reason: str = ""
+) -> Household:
+    """Make ``head``, a current member, the head of ``household`` (变更户主), and restate what the other
+    current members are to the new head: ``relations`` maps their person ids to a ``Relation``. The former
+    head, if one is still a member, must be given one; members not named keep the relation recorded."""
+    _require_edit(actor, household.orgunit)
+    relations = dict(relations or {})
+    members = {
+        m.person_id: m
+        for m in Membership.objects.select_for_update()
+        .select_related("person")
+        .filter(household=household, end_date__isnull=True)
+    }
+    if head.pk not in members:
+        raise ValidationFailed(
+            _("%(name)s is not a current member of this household.") % {"name": head.name}, field="head"
+        )
+    _check_living(head, _today(), field="head")
+    if members[head.pk].relation == Relation.HEAD:
+        raise ValidationFailed(_("%(name)s is already the head.") % {"name": head.name}, field="head")
+    relations.pop(head.pk, None)
+    for person_id, relation in relations.items():
+        if person_id not in members:
+            raise ValidationFailed(_("Only current members' relations can be restated."), field="relations")
+        if _check_relation(relation) == Relation.HEAD:
+            raise ValidationFailed(_("A household has one head."), field="relations")
+    former = next((m for m in members.values() if m.relation == Relation.HEAD), None)
+    if former is not None and former.person_id not in relations:
+        raise ValidationFailed(
+            _("Say what %(name)s, the present head, will be to the new head.") % {"name": former.person.name},
+            field="relations",
+        )
+    before = {str(pid): m.relation for pid, m in members.items()}
+    # The former head steps down before the new one steps up: one open head per household, always.
+    for person_id, relation in relations.items():
+        Membership.objects.filter(pk=members[person_id].pk).update(relation=relation)
+    Membership.objects.filter(pk=members[head.pk].pk).update(relation=Relation.HEAD)
+    previous_head = household.head_id
+    household.head = head
+    household.save(update_fields=["head", "updated_at"])
+    after = {**before, **{str(pid): r for pid, r in relations.items()}, str(head.pk): Relation.HEAD.value}
+    changes = field_changes({"head": previous_head}, {"head": head.pk})
+    changes.update(
+        {f"relation.{pid}": {"before": before[pid], "after": after[pid]} for pid in after if before[pid] != after[pid]}
+    )
+    audit_record(
+        actor=actor,
+        action="registry.household.head",
+        object_type="household",
+        object_id=household.pk,
+        orgunit=household.orgunit,
+        changes=changes,
+        reason=reason,
+    )
+    return household
+
+
+@transaction.atomic
 def person_add(
     *,
     actor: Any,
@@ -408,6 +476,14 @@ def marriage_record(
         .exists()
     ):
         raise ValidationFailed(_("This marriage is already recorded."), field="date")
+    for someone, field in ((person, "person"), (spouse, "spouse")):
+        current = spouse_on(someone, date)
+        if current is not None:
+            raise ValidationFailed(
+                _("On %(date)s %(name)s is married to %(spouse)s; record the divorce first.")
+                % {"date": date.isoformat(), "name": someone.name, "spouse": current.name},
+                field=field,
+            )
     event = LifeEvent.objects.create(
         kind=EventKind.MARRIAGE,
         date=date,
@@ -419,6 +495,46 @@ def marriage_record(
         note=note.strip(),
     )
     _event_audit(actor, event, {"spouse": spouse.pk, "place": event.place})
+    return event
+
+
+@transaction.atomic
+def divorce_record(
+    *, actor: Any, person: Person, spouse: Person, date: datetime.date, place: str = "", note: str = ""
+) -> LifeEvent:
+    """Record the divorce of a married couple (by agreement at the civil-affairs office or by a court): one
+    event for the couple, found from either; afterwards either may marry again."""
+    _require_edit(actor, person.orgunit, spouse.orgunit)
+    _check_date(date)
+    _check_living(person, date)
+    _check_living(spouse, date, field="spouse")
+    current = spouse_on(person, date)
+    if current is None or current.pk != spouse.pk:
+        raise ValidationFailed(
+            _("On %(date)s %(name)s and %(spouse)s are not recorded as married to each other.")
+            % {"date": date.isoformat(), "name": person.name, "spouse": spouse.name},
+            field="spouse",
+        )
+    married_on = (
+        LifeEvent.objects.filter(kind=EventKind.MARRIAGE, date__lte=date)
+        .filter(Q(person=person, other_person=spouse) | Q(person=spouse, other_person=person))
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    if married_on == date:
+        raise ValidationFailed(_("A divorce must come after the day of the marriage."), field="date")
+    event = LifeEvent.objects.create(
+        kind=EventKind.DIVORCE,
+        date=date,
+        person=person,
+        other_person=spouse,
+        place=place.strip()[:200],
+        orgunit=person.orgunit,
+        recorded_by=actor,
+        note=note.strip(),
+    )
+    _event_audit(actor, event, {"spouse": spouse.pk, "place": event.place, "married_on": married_on})
     return event
 
 

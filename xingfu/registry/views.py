@@ -23,7 +23,7 @@ from xingfu.core.errors import ValidationFailed
 from xingfu.orgunits.models import Level
 from xingfu.registry import forms, services
 from xingfu.registry.export import CONTENT_TYPE, export_filename, registry_export_xlsx
-from xingfu.registry.facts import FamilyType, households_with_facts
+from xingfu.registry.facts import FamilyType, households_with_facts, spouse_on
 from xingfu.registry.models import Household, Person, PersonStatus, Relation, Sex
 from xingfu.registry.resident_id import normalise
 from xingfu.registry.selectors import (
@@ -289,6 +289,64 @@ def marriage_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def divorce_new(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Perm.REGISTRY_EDIT)
+    person = person_get(request.user, pk)
+    spouse = spouse_on(person, timezone.localdate())
+    form = forms.DivorceForm(request.POST or None)
+    title = _("Record %(name)s's divorce") % {"name": person.name}
+    if spouse is None:
+        return render(
+            request,
+            "registry/record.html",
+            {"form": form, "title": title, "person": person, "empty": _("No current marriage is recorded.")},
+        )
+    return _record(
+        request,
+        form,
+        action=lambda d: services.divorce_record(
+            actor=request.user, person=person, spouse=spouse, date=d["date"], place=d["place"], note=d["note"]
+        ),
+        success=lambda e: reverse("registry-person", args=[person.pk]),
+        message=_("Divorce recorded."),
+        context={
+            "title": _("Record the divorce of %(a)s and %(b)s") % {"a": person.name, "b": spouse.name},
+            "person": person,
+        },
+    )
+
+
+@login_required
+def head_change(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Perm.REGISTRY_EDIT)
+    household = household_get(request.user, pk)
+    members = [m for m in household_members(household) if m.end_date is None]
+    form = forms.HeadChangeForm(request.POST or None, members=members)
+    back = reverse("registry-household", args=[household.pk])
+    title = _("Change the head of household %(n)s") % {"n": household.number}
+    if not form._choice("head").choices:
+        return render(
+            request,
+            "registry/record.html",
+            {"form": form, "title": title, "back": back, "empty": _("No other current member could become the head.")},
+        )
+    return _record(
+        request,
+        form,
+        action=lambda d: services.household_head_change(
+            actor=request.user,
+            household=household,
+            head=next(m.person for m in members if m.person_id == d["head"]),
+            relations=form.relations(),
+            reason=d["reason"],
+        ),
+        success=lambda h: back,
+        message=_("Head of household changed."),
+        context={"title": title, "back": back},
+    )
+
+
+@login_required
 def death_new(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Perm.REGISTRY_EDIT)
     person = person_get(request.user, pk)
@@ -394,8 +452,10 @@ def _person_page(request: HttpRequest, person: Person, *, revealed: dict[str, st
             "age": age if person.status != PersonStatus.DEAD else None,
             "memberships": person_memberships(person),
             "timeline": person_timeline(person)[:100],
+            "spouse": spouse_on(person, today) if person.status == PersonStatus.ALIVE else None,
             "revealed": revealed,
-            "may_edit": _can(request, Perm.REGISTRY_EDIT) and person.status != PersonStatus.DEAD,
+            "may_edit": _can(request, Perm.REGISTRY_EDIT)
+            and person.status not in (PersonStatus.DEAD, PersonStatus.MERGED),
             "may_unmask": _can(request, Perm.REGISTRY_UNMASK),
         },
     )

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from xingfu.audit.models import AuditEvent
-from xingfu.core.errors import ValidationFailed
+from xingfu.core.errors import Conflict, ValidationFailed
 from xingfu.linkage import services
 from xingfu.linkage.models import Candidate, LinkRunStatus, PersonMerge, Proposal
 from xingfu.linkage.tests import factories
@@ -141,3 +141,34 @@ def test_accepting_a_duplicate_merges_it_into_the_chosen_survivor(
     assert decision.person == second
     kept = Person.objects.get(pk=first.pk)  # kept, not deleted, and marked as merged into the survivor
     assert kept.status == PersonStatus.MERGED and kept.merged_into == second
+
+
+def test_the_merged_away_record_leaves_the_lists_and_takes_no_new_events(
+    town_officer: Any, twice: tuple[Person, Person]
+) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from xingfu.registry.selectors import persons_filtered, registry_counts
+    from xingfu.registry.services import death_record
+
+    survivor, merged = twice
+    before = registry_counts(town_officer)["total"]
+    services.person_merge(actor=town_officer, survivor=survivor, merged=merged, reason="registered twice")
+    merged.refresh_from_db()
+
+    assert (merged.status, merged.merged_into) == (PersonStatus.MERGED, survivor)
+    assert registry_counts(town_officer)["total"] == before - 1
+    assert list(persons_filtered(town_officer, q="刘秀英")) == [survivor]
+    assert list(persons_filtered(town_officer, q="刘秀英", status=PersonStatus.MERGED)) == [merged]
+    with pytest.raises(ValidationFailed) as err:
+        death_record(actor=town_officer, person=merged, date=datetime.date(2024, 1, 1))
+    assert "merged" in err.value.message
+    with pytest.raises(Conflict):  # and it is not merged a second time
+        services.person_merge(actor=town_officer, survivor=survivor, merged=merged)
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(town_officer)
+    page = client.get(reverse("registry-person", args=[merged.pk])).content.decode()
+    assert "merged into another record" in page and reverse("registry-person", args=[survivor.pk]) in page
+    assert reverse("registry-death-new", args=[merged.pk]) not in page

@@ -207,7 +207,7 @@ def test_recording_a_birth_through_the_api(client: Any, family: Any) -> None:
     [
         ({"kind": "birth", "date": "2010-01-01", "name": "王小", "sex": "F"}, "mother"),
         ({"kind": "marriage", "date": "2010-01-01"}, "person"),
-        ({"kind": "divorce", "date": "2010-01-01"}, "valid choice"),
+        ({"kind": "engagement", "date": "2010-01-01"}, "valid choice"),
         ({"kind": "death", "person": 0, "date": "2010-01-01"}, "person"),
         ({"kind": "death", "person": 2**70, "date": "2010-01-01"}, "person"),
         ({"kind": "death", "person": 99999999, "date": "2010-01-01"}, "No such person"),
