@@ -24,7 +24,17 @@ from xingfu.accounts.roles import Perm
 from xingfu.core.errors import NotFound, ValidationFailed
 from xingfu.core.masking import mask_id_number, mask_phone
 from xingfu.registry import services
-from xingfu.registry.models import EventKind, Household, LifeEvent, Person, PersonStatus, Relation, Residence, Sex
+from xingfu.registry.models import (
+    DisabilityGrade,
+    EventKind,
+    Household,
+    LifeEvent,
+    Person,
+    PersonStatus,
+    Relation,
+    Residence,
+    Sex,
+)
 from xingfu.registry.selectors import (
     events_for_user,
     household_get,
@@ -269,7 +279,16 @@ class PersonFilterSerializer(serializers.Serializer[Any]):
 
 
 class RevealSerializer(serializers.Serializer[Any]):
-    what = serializers.ChoiceField(choices=[("id_number", "id_number"), ("phone", "phone")])
+    what = serializers.ChoiceField(
+        choices=[("id_number", "id_number"), ("phone", "phone"), ("disability_grade", "disability_grade")]
+    )
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class DisabilitySerializer(serializers.Serializer[Any]):
+    grade = serializers.ChoiceField(
+        choices=DisabilityGrade.choices, allow_null=True, help_text="1 (most severe) to 4; null clears it."
+    )
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
@@ -362,7 +381,19 @@ class PersonViewSet(
         return self.partial_update(request, *args, **kwargs)
 
     @extend_schema(
-        summary="See one person's resident-ID number or phone in full (audited)",
+        summary="Record or clear the grade of a person's disability certificate (sensitive; audited)",
+        request=DisabilitySerializer,
+        responses={204: None},
+    )
+    @action(detail=True, methods=["post"])
+    def disability(self, request: Request, pk: str) -> Response:
+        person = person_get(request.user, pk)
+        data = _valid(DisabilitySerializer, request.data)
+        services.disability_record(actor=request.user, person=person, grade=data["grade"], reason=data["reason"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="See one person's resident-ID number, phone or disability grade in full (audited)",
         request=RevealSerializer,
         responses=RevealedSerializer,
     )

@@ -10,7 +10,16 @@ from django.utils.translation import pgettext_lazy
 from xingfu.accounts.access import access_orgunits
 from xingfu.core.errors import XingfuError
 from xingfu.orgunits.models import Level, OrgUnit
-from xingfu.registry.models import Household, Membership, Person, PersonStatus, Relation, Residence, Sex
+from xingfu.registry.models import (
+    DisabilityGrade,
+    Household,
+    Membership,
+    Person,
+    PersonStatus,
+    Relation,
+    Residence,
+    Sex,
+)
 
 
 class DateInput(forms.DateInput):
@@ -110,6 +119,20 @@ class MarriageForm(ChoicesForm):
         if not data.get("spouse") and not (data.get("spouse_id_number") or "").strip():
             raise forms.ValidationError(_("Choose the spouse or give the spouse's resident ID number."))
         return data
+
+
+class DisabilityForm(forms.Form):
+    grade = forms.TypedChoiceField(
+        label=_("Grade on the disability certificate"),
+        choices=[("", _("No certificate")), *DisabilityGrade.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("Grade 1 is the most severe. Health information: shown masked, its viewing is recorded."),
+    )
+    reason = forms.CharField(
+        label=_("Source"), max_length=200, required=False, help_text=_("e.g. the certificate number")
+    )
 
 
 class DivorceForm(forms.Form):

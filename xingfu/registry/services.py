@@ -21,6 +21,7 @@ from xingfu.orgunits.models import Level, OrgUnit
 from xingfu.registry import resident_id
 from xingfu.registry.facts import spouse_on
 from xingfu.registry.models import (
+    DisabilityGrade,
     EventKind,
     Household,
     LifeEvent,
@@ -33,7 +34,8 @@ from xingfu.registry.models import (
 )
 from xingfu.registry.pinyin import name_pinyin
 
-SENSITIVE = {"id_number", "phone"}
+# Masked in lists and audit rows, shown in full only through ``person_reveal`` (which audits the sight).
+SENSITIVE = {"id_number", "phone", "disability_grade"}
 
 _PHONE = re.compile(r"^\+?\d{7,15}$")
 
@@ -439,13 +441,43 @@ def person_update(
     return person
 
 
+@transaction.atomic
+def disability_record(*, actor: Any, person: Person, grade: int | None, reason: str = "") -> Person:
+    """Record the grade on ``person``'s disability certificate (1 most severe … 4), or clear it with None.
+    Health information: only a role that may see it in full may write it, and the audit row masks it."""
+    _require_edit(actor, person.orgunit)
+    require(actor, Perm.REGISTRY_UNMASK)
+    if grade is not None and grade not in DisabilityGrade.values:
+        raise ValidationFailed(_("A disability grade is 1, 2, 3 or 4."), field="grade")
+    if person.status == PersonStatus.MERGED:
+        _check_living(person, _today(), field="grade")
+    before = person.disability_grade
+    if before == grade:
+        raise ValidationFailed(_("That grade is already recorded."), field="grade")
+    person.disability_grade = grade
+    person.save(update_fields=["disability_grade", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="registry.person.disability",
+        object_type="person",
+        object_id=person.pk,
+        orgunit=person.orgunit,
+        changes=field_changes({"disability_grade": before}, {"disability_grade": grade}, sensitive=SENSITIVE),
+        reason=reason,
+    )
+    return person
+
+
 def person_reveal(*, actor: Any, person: Person, what: str, reason: str = "") -> str:
-    """The full resident-ID number or phone of ``person`` for a role that may unmask it; the sight is audited."""
+    """The full resident-ID number, phone or disability grade of ``person`` for a role that may unmask it; the
+    sight is audited."""
     require(actor, Perm.REGISTRY_UNMASK)
     if not may_see_unit(actor, person.orgunit):
         raise PermissionDenied(_("%(village)s is outside your scope.") % {"village": person.orgunit.name})
     if what not in SENSITIVE:
-        raise ValidationFailed(_("Only the resident-ID number or the phone can be revealed."), field="what")
+        raise ValidationFailed(
+            _("Only the resident-ID number, the phone or the disability grade can be revealed."), field="what"
+        )
     audit_sensitive_read(
         actor=actor, what=what, object_type="person", object_id=person.pk, orgunit=person.orgunit, reason=reason
     )

@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("persons/<int:pk>/edit/", views.person_edit, name="registry-person-edit"),
     path("persons/<int:pk>/reveal/<str:what>/", views.person_reveal, name="registry-person-reveal"),
     path("persons/<int:pk>/marriage/", views.marriage_new, name="registry-marriage-new"),
+    path("persons/<int:pk>/disability/", views.disability_edit, name="registry-disability-edit"),
     path("persons/<int:pk>/divorce/", views.divorce_new, name="registry-divorce-new"),
     path("households/<int:pk>/head/", views.head_change, name="registry-head-change"),
     path("persons/<int:pk>/death/", views.death_new, name="registry-death-new"),

@@ -24,7 +24,7 @@ from xingfu.orgunits.models import Level
 from xingfu.registry import forms, services
 from xingfu.registry.export import CONTENT_TYPE, export_filename, registry_export_xlsx
 from xingfu.registry.facts import FamilyType, households_with_facts, spouse_on
-from xingfu.registry.models import Household, Person, PersonStatus, Relation, Sex
+from xingfu.registry.models import DisabilityGrade, Household, Person, PersonStatus, Relation, Sex
 from xingfu.registry.resident_id import normalise
 from xingfu.registry.selectors import (
     household_get,
@@ -77,6 +77,7 @@ def registry_home(request: HttpRequest) -> HttpResponse:
         counts=registry_counts(request.user),
         scope=scope_of(request.user),
         may_edit=_can(request, Perm.REGISTRY_EDIT),
+        may_import=_can(request, Perm.REGISTRY_IMPORT),
         export_units=_export_units(request),
         may_unmask=_can(request, Perm.REGISTRY_UNMASK),
     )
@@ -240,6 +241,25 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         success=lambda p: reverse("registry-person", args=[p.pk]),
         message=_("Changes saved."),
         context={"title": _("Correct %(name)s's particulars") % {"name": person.name}, "person": person},
+    )
+
+
+@login_required
+def disability_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record, change or clear the grade of a person's disability certificate (sensitive: masked elsewhere)."""
+    require(request.user, Perm.REGISTRY_EDIT)
+    require(request.user, Perm.REGISTRY_UNMASK)
+    person = person_get(request.user, pk)
+    form = forms.DisabilityForm(request.POST or None)
+    return _record(
+        request,
+        form,
+        action=lambda d: services.disability_record(
+            actor=request.user, person=person, grade=d["grade"], reason=d["reason"]
+        ),
+        success=lambda p: reverse("registry-person", args=[p.pk]),
+        message=_("Disability certificate recorded."),
+        context={"title": _("%(name)s's disability certificate") % {"name": person.name}, "person": person},
     )
 
 
@@ -467,6 +487,8 @@ def person_reveal(request: HttpRequest, pk: int, what: str) -> HttpResponse:
     """Show one full number to a role that may see it; the service writes the audited read."""
     person = person_get(request.user, pk)
     value = services.person_reveal(actor=request.user, person=person, what=what, reason=request.POST.get("reason", ""))
+    if what == "disability_grade" and value:
+        value = str(DisabilityGrade(int(value)).label)
     if _htmx(request):
         return render(request, "registry/person.html#revealed", {"value": value})
     return _person_page(request, person, revealed={what: value})

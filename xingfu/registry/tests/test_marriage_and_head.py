@@ -261,3 +261,51 @@ def test_changing_the_head_through_the_api(
     assert done.status_code == 200, done.content
     assert done.json()["head"] == son.pk and done.json()["members"] == 3
     assert _relations(home) == {"王磊": "head", "王强": "parent", "李娜": "parent"}
+
+
+# --- disability certificate ---------------------------------------------------------------------------------
+
+
+def test_a_disability_grade_is_recorded_masked_and_revealed_with_an_audit(
+    town_officer: Any, auditor: Any, family: Any
+) -> None:
+    from xingfu.registry.services import disability_record, person_reveal
+
+    husband, _wife = family
+    with pytest.raises(PermissionDenied):
+        disability_record(actor=auditor, person=husband, grade=2)
+    disability_record(actor=town_officer, person=husband, grade=2, reason="残疾人证 37040619750302")
+    husband.refresh_from_db()
+    assert husband.disability_grade == 2
+    written = AuditEvent.objects.get(action="registry.person.disability")
+    assert "2" not in str(written.changes["disability_grade"]["after"])  # masked in the trail
+    with pytest.raises(ValidationFailed):
+        disability_record(actor=town_officer, person=husband, grade=5)
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(town_officer)
+    page = client.get(reverse("registry-person", args=[husband.pk])).content.decode()
+    assert "Grade 2" not in page and "recorded" in page
+    shown = client.post(
+        reverse("registry-person-reveal", args=[husband.pk, "disability_grade"]), HTTP_HX_REQUEST="true"
+    )
+    assert "Grade 2" in shown.content.decode()
+    assert person_reveal(actor=town_officer, person=husband, what="disability_grade") == "2"
+    assert AuditEvent.objects.filter(action="read.disability_grade", object_id=str(husband.pk)).count() == 2
+
+    api = Client(HTTP_ACCEPT_LANGUAGE="en")
+    api.force_login(town_officer)
+    cleared = api.post(f"/api/persons/{husband.pk}/disability/", {"grade": None}, content_type="application/json")
+    assert cleared.status_code == 204
+    husband.refresh_from_db()
+    assert husband.disability_grade is None
+    bad = api.post(f"/api/persons/{husband.pk}/disability/", {"grade": 7}, content_type="application/json")
+    assert bad.status_code == 400
+
+
+def test_the_registry_home_leads_importers_to_the_import_page(town_officer: Any, village_worker: Any) -> None:
+    for user, offered in ((town_officer, True), (village_worker, False)):
+        client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        client.force_login(user)
+        page = client.get(reverse("registry-home")).content.decode()
+        assert (reverse("registry-import") in page) is offered
