@@ -4,6 +4,10 @@ priority-treatment certificates; a few applications and fulfilment records. Safe
 
 Amounts marked "unconfirmed" in programmes.md are configuration with example values. Xingfu records no
 sterilisation or contraception, so the two-daughter reward is conditioned on the two-daughter family alone.
+
+Demo assumption: the demo registry records no disability certificates, so a small share of the children
+(``DISABLED_PER_THOUSAND``, drawn from the seed) is given a grade 1–4 here, before any programme is evaluated,
+so that the special assistance's disabled-child branch has someone to pay.
 """
 
 import datetime
@@ -25,7 +29,7 @@ from xingfu.benefits.models import (
 from xingfu.benefits.services import certificates, funds
 from xingfu.benefits.services.programmes import programme_define, programme_rule_add
 from xingfu.orgunits.models import Level, OrgUnit
-from xingfu.registry.models import Household
+from xingfu.registry.models import PARENTAGE_KINDS, DisabilityGrade, Household, LifeEvent, Person
 
 D = datetime.date
 
@@ -42,6 +46,10 @@ def every(*nodes: dict[str, Any]) -> dict[str, Any]:
 
 
 ALIVE = leaf("alive", "eq", True)
+# The special assistance's two branches (the only child having been born or adopted: children_ever = 1).
+CHILD_DIED = leaf("living_children", "eq", 0)
+# Grade 1 is the most severe: "grade 3 or above" is grades 1–3.
+CHILD_DISABLED = leaf("child_disability_grade", "lte", 3)
 
 # (programme fields, first rule's conditions, first rule's amount, later rules [(valid_from, amount, note)])
 PROGRAMMES: list[
@@ -243,9 +251,10 @@ PROGRAMMES: list[
             "name_zh": "计划生育家庭特别扶助",
             "name_en": "Special assistance for family-planning families",
             "level": "national",
-            "description": "Parents whose only child died, the mother 49 or older, no other child born or adopted: "
-            "2014 standard per parent per month, urban 340, rural 170. (The disabled-child branch needs a "
-            "disability grade, which the registry does not hold.)",
+            "description": "Parents whose only child died or is disabled (certificate grade 3 or above, i.e. "
+            "grade 1, 2 or 3; unconfirmed), the mother 49 or older, no other child born or adopted. 2014 "
+            "standard per parent per month: child died, urban 340, rural 170; child disabled, urban 270, "
+            "rural 150.",
             "unit": "person",
             "benefit_kind": "cash_monthly",
             "payee": "person",
@@ -255,14 +264,17 @@ PROGRAMMES: list[
         every(
             ALIVE,
             leaf("children_ever", "eq", 1),
-            leaf("living_children", "eq", 0),
             leaf("couple_wife_age", "gte", 49),
+            {"any": [CHILD_DIED, CHILD_DISABLED]},
         ),
         {
+            # The first tier that holds: a child who died is paid at the higher standard.
             "mode": "tiered",
             "tiers": [
-                {"if": leaf("residence", "eq", "urban"), "amount": "340.00"},
-                {"if": leaf("residence", "eq", "rural"), "amount": "170.00"},
+                {"if": every(CHILD_DIED, leaf("residence", "eq", "urban")), "amount": "340.00"},
+                {"if": every(CHILD_DIED, leaf("residence", "eq", "rural")), "amount": "170.00"},
+                {"if": every(CHILD_DISABLED, leaf("residence", "eq", "urban")), "amount": "270.00"},
+                {"if": every(CHILD_DISABLED, leaf("residence", "eq", "rural")), "amount": "150.00"},
             ],
             "otherwise": "0",
         },
@@ -418,8 +430,32 @@ def demo_fulfilments(*, seed: int) -> int:
     return len(rows)
 
 
+# --- disability grades (a demo assumption) ----------------------------------------------------------------
+
+DISABLED_PER_THOUSAND = 5
+
+
+def demo_disability_grades(*, seed: int, per_thousand: int = DISABLED_PER_THOUSAND) -> int:
+    """Give ``per_thousand`` of the registry's children (persons born to or adopted by registered parents) a
+    disability grade, 1–4 in equal shares, drawn from ``seed``. Only on a registry where nobody has a grade
+    yet (a registry that records certificates is left as it is); one bulk update."""
+    if Person.objects.filter(disability_grade__isnull=False).exists():
+        return 0
+    children = sorted(
+        set(LifeEvent.objects.filter(kind__in=PARENTAGE_KINDS, child__isnull=False).values_list("child_id", flat=True))
+    )
+    rng = random.Random(f"{seed}-disability")
+    chosen = rng.sample(children, len(children) * per_thousand // 1000)
+    grades = DisabilityGrade.values
+    rows = [Person(pk=pk, disability_grade=grades[i % len(grades)]) for i, pk in enumerate(chosen)]
+    Person.objects.bulk_update(rows, ["disability_grade"], batch_size=1000)
+    return len(rows)
+
+
 def demo_benefits(*, seed: int) -> dict[str, int]:
     """Everything above; returns what was created (nothing on a second run)."""
+    # Before any programme is evaluated (certificates, applications, cycles).
+    graded = demo_disability_grades(seed=seed)
     programmes = demo_programmes()
     fund_rows = demo_fund()
     commitments = demo_commitments()
@@ -431,6 +467,7 @@ def demo_benefits(*, seed: int) -> dict[str, int]:
     fulfilments = demo_fulfilments(seed=seed)
     applications = 0 if Application.objects.exists() else _demo_applications(seed=seed)
     return {
+        "disability grades": graded,
         "programmes": programmes,
         "fund transactions": fund_rows,
         "commitments": commitments,

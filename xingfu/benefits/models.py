@@ -740,6 +740,7 @@ class _FactColumns(models.Model):
     living_daughters = models.IntegerField(null=True)
     living_children = models.IntegerField(null=True)
     family_type = models.CharField(max_length=16, null=True)  # noqa: DJ001 - NULL: unknown that day
+    child_disability_grade = models.IntegerField(null=True)
 
     class Meta:
         abstract = True
@@ -761,6 +762,7 @@ class PersonFacts(_FactColumns):
     age_at_first_birth = models.IntegerField(null=True)
     couple_wife_age = models.IntegerField(null=True)
     has_living_child_under_3 = models.BooleanField(null=True)
+    disability_grade = models.IntegerField(null=True)
 
     class Meta:
         managed = False

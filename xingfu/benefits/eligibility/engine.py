@@ -32,7 +32,10 @@ from xingfu.registry.models import Household, Person
 
 # Facts that are columns of the person (household) row itself: conditions on them can cut the population
 # before any join.
-_PLAIN = {Unit.PERSON: {"age", "sex", "alive", "status", "birth_date"}, Unit.HOUSEHOLD: {"residence"}}
+_PLAIN = {
+    Unit.PERSON: {"age", "sex", "alive", "status", "birth_date", "disability_grade"},
+    Unit.HOUSEHOLD: {"residence"},
+}
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,7 @@ def _plain_q(leaf: Leaf, on: datetime.date) -> Q | None:
     if leaf.fact.name == "alive" and leaf.operator in ("eq", "ne"):
         alive = Q(birth_date__lte=on) & (Q(death_date__isnull=True) | Q(death_date__gt=on))
         return alive if (value is True) == (leaf.operator == "eq") else ~alive
-    if leaf.fact.name in ("sex", "status", "birth_date", "residence"):
+    if leaf.fact.name in ("sex", "status", "birth_date", "residence", "disability_grade"):
         return leaf.q()
     return None
 

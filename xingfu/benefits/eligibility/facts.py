@@ -5,9 +5,13 @@ same names, same meaning); a few that the registry does not derive are added her
 
 - person: ``household_family_type`` (the family type of the household the person belongs to on the date),
   ``age_at_first_marriage``, ``age_at_first_birth`` (as a parent), ``couple_wife_age`` (the age of the woman of
-  the couple heading the person's household), ``has_living_child_under_3``;
+  the couple heading the person's household), ``has_living_child_under_3``, ``disability_grade`` (the person's
+  own certificate grade, ``Person.disability_grade``);
 - household: ``husband_marriage_age``, ``wife_marriage_age`` and ``wife_first_birth_age`` of the couple heading
-  it on the date (the late-marriage-and-late-childbearing reward).
+  it on the date (the late-marriage-and-late-childbearing reward);
+- both, with the child counts: ``child_disability_grade``, the most severe (lowest) grade among the living
+  children (the special assistance's disabled-child branch: grade 3 or above is ``lte 3``); unknown when no
+  living child holds a certificate.
 
 A condition on a name that is not in ``FACTS`` is refused when the rule is saved. The values are computed
 set-based into fact tables by ``xingfu.benefits.eligibility.tables``.
@@ -61,6 +65,13 @@ _COUNTS = (
     Fact("living_daughters", _("Living daughters"), FactType.INTEGER),
     Fact("living_children", _("Living children"), FactType.INTEGER),
     Fact("family_type", _("Family type"), FactType.CHOICE, _FAMILY),
+    # Grade 1 is the most severe, so "grade 3 or above" is ``lte 3``; no living child with a certificate: unknown.
+    Fact(
+        "child_disability_grade",
+        _("Most severe disability grade of a living child (1 most severe)"),
+        FactType.INTEGER,
+        nullable=True,
+    ),
 )
 
 PERSON_FACTS: dict[str, Fact] = {
@@ -81,6 +92,7 @@ PERSON_FACTS: dict[str, Fact] = {
         Fact("age_at_first_birth", _("Age at the first child's birth"), FactType.INTEGER, nullable=True),
         Fact("couple_wife_age", _("Age of the wife of the household's couple"), FactType.INTEGER, nullable=True),
         Fact("has_living_child_under_3", _("Has a living child under 3"), FactType.BOOLEAN),
+        Fact("disability_grade", _("Disability grade (1 most severe)"), FactType.INTEGER, nullable=True),
     )
 }
 

@@ -38,8 +38,9 @@ COUNTS = {
     "living_daughters",
     "living_children",
     "family_type",
+    "child_disability_grade",
 }
-PERSON_BASE = {"id", "orgunit_id", "sex", "status", "birth_date", "age", "alive"}
+PERSON_BASE = {"id", "orgunit_id", "sex", "status", "birth_date", "age", "alive", "disability_grade"}
 HOUSEHOLD_BASE = {"id", "orgunit_id", "head_id", "residence"}
 
 _TYPES = {
@@ -152,8 +153,9 @@ def _not_counted_before(event: str, parent_test: str) -> str:
 
 
 def _child_sums(on: datetime.date, key: str, source: str) -> tuple[str, list[Any]]:
-    """Per ``key``: sons/daughters ever, living sons/daughters, living children under 3, from ``source``
-    rows (key, child_id) joined to the child."""
+    """Per ``key``: sons/daughters ever, living sons/daughters, living children under 3 and the most severe
+    disability grade of a living child (1 the most severe; NULL when none has one), from ``source`` rows
+    (key, child_id) joined to the child."""
     under_3 = _years_before(on, 3)
     sql = (
         f"SELECT x.{key} AS k, "
@@ -161,10 +163,11 @@ def _child_sums(on: datetime.date, key: str, source: str) -> tuple[str, list[Any
         f"SUM(CASE WHEN c.sex = {_FEMALE} THEN 1 ELSE 0 END) AS daughters_ever, "
         f"SUM(CASE WHEN c.sex = {_MALE} AND {_alive('c')} THEN 1 ELSE 0 END) AS living_sons, "
         f"SUM(CASE WHEN c.sex = {_FEMALE} AND {_alive('c')} THEN 1 ELSE 0 END) AS living_daughters, "
-        f"SUM(CASE WHEN {_alive('c')} AND c.birth_date > %s THEN 1 ELSE 0 END) AS under_3 "
+        f"SUM(CASE WHEN {_alive('c')} AND c.birth_date > %s THEN 1 ELSE 0 END) AS under_3, "
+        f"MIN(CASE WHEN {_alive('c')} THEN c.disability_grade END) AS child_grade "
         f"FROM {source} x JOIN registry_person c ON c.id = x.child_id GROUP BY x.{key}"
     )
-    return sql, [on, on, on, on, on, on, under_3]
+    return sql, [on, on, on, on, on, on, under_3, on, on]
 
 
 def _years_before(on: datetime.date, years: int) -> datetime.date:
@@ -301,7 +304,8 @@ def _units_sql(qs: QuerySet[Any], fields: Sequence[str]) -> tuple[str, list[Any]
 
 
 def person_units_sql(base: QuerySet[Person], *, on: datetime.date, pushdown: Q | None) -> tuple[str, list[Any]]:
-    """The persons the table is about, with their plain facts (age, alive), cut by ``pushdown``."""
+    """The persons the table is about, with their plain facts (age, alive, disability grade), cut by
+    ``pushdown``."""
     units = base.annotate(
         age=age_on(on),
         alive=ExpressionWrapper(
@@ -310,7 +314,7 @@ def person_units_sql(base: QuerySet[Person], *, on: datetime.date, pushdown: Q |
     )
     if pushdown is not None:
         units = units.filter(pushdown)
-    return _units_sql(units, ["id", "orgunit_id", "sex", "status", "birth_date", "age", "alive"])
+    return _units_sql(units, ["id", "orgunit_id", "sex", "status", "birth_date", "age", "alive", "disability_grade"])
 
 
 def person_facts_sql(
@@ -322,9 +326,9 @@ def person_facts_sql(
     units_table: str | None = None,
 ) -> tuple[list[str], str, list[Any]]:
     """(columns, SELECT, params) of the person fact table for ``base`` on ``on``; ``names`` limits the facts
-    computed (None: all); ``pushdown`` is a condition on the plain facts (age, sex, alive, status, birth date)
-    every unit must meet, applied before the joins. ``units_table``: a table already holding the units (as
-    ``person_units_sql`` selects them), read instead of the registry at each use."""
+    computed (None: all); ``pushdown`` is a condition on the plain facts (age, sex, alive, status, birth date,
+    disability grade) every unit must meet, applied before the joins. ``units_table``: a table already holding
+    the units (as ``person_units_sql`` selects them), read instead of the registry at each use."""
     wanted = set(names) if names is not None else set(_columns(PersonFacts))
     if wanted & {"household_family_type", "couple_wife_age"}:
         wanted |= {"household_id"}
@@ -339,8 +343,8 @@ def person_facts_sql(
         query.cte("u", sql, params, inline=True)
     else:
         query.cte("u", f"SELECT * FROM {units_table}", inline=True)
-    columns = ["id", "orgunit_id", "sex", "status", "birth_date", "age", "alive"]
-    select = ["u.id", "u.orgunit_id", "u.sex", "u.status", "u.birth_date", "u.age", "u.alive"]
+    columns = ["id", "orgunit_id", "sex", "status", "birth_date", "age", "alive", "disability_grade"]
+    select = ["u.id", "u.orgunit_id", "u.sex", "u.status", "u.birth_date", "u.age", "u.alive", "u.disability_grade"]
     joins: list[str] = []
     select_params: list[Any] = []
     if need_membership:
@@ -358,7 +362,8 @@ def person_facts_sql(
         joins.append("LEFT JOIN pcounts k ON k.k = u.id")
         sons, daughters = "COALESCE(k.sons_ever, 0)", "COALESCE(k.daughters_ever, 0)"
         living_sons, living_daughters = "COALESCE(k.living_sons, 0)", "COALESCE(k.living_daughters, 0)"
-        columns += [*sorted(COUNTS - {"family_type"}), "family_type", "has_living_child_under_3"]
+        columns += [*sorted(COUNTS - {"family_type", "child_disability_grade"}), "family_type"]
+        columns += ["child_disability_grade", "has_living_child_under_3"]
         counts = {
             "children_ever": f"{sons} + {daughters}",
             "daughters_ever": daughters,
@@ -367,8 +372,8 @@ def person_facts_sql(
             "living_sons": living_sons,
             "sons_ever": sons,
         }
-        select += [counts[c] for c in sorted(COUNTS - {"family_type"})]
-        select += [_family_type(sons, daughters), _bool("COALESCE(k.under_3, 0) > 0")]
+        select += [counts[c] for c in sorted(COUNTS - {"family_type", "child_disability_grade"})]
+        select += [_family_type(sons, daughters), "k.child_grade", _bool("COALESCE(k.under_3, 0) > 0")]
     if need_marriage or need_birth:
         _firsts(query, on, "u", marriage=need_marriage, birth=need_birth)
     if need_marriage:
@@ -454,6 +459,7 @@ def household_facts_sql(
             "living_daughters",
             "living_children",
             "family_type",
+            "child_disability_grade",
         ]
         select += [
             sons,
@@ -463,6 +469,7 @@ def household_facts_sql(
             living_daughters,
             f"{living_sons} + {living_daughters}",
             _family_type(sons, daughters),
+            "k.child_grade",
         ]
     if spouses:
         query.cte("cp", "SELECT DISTINCT person_id AS id FROM hcouple")

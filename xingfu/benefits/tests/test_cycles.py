@@ -26,6 +26,7 @@ from xingfu.benefits.services.payments import BANK_COLUMNS, cycle_export, cycle_
 from xingfu.benefits.tests.factories import D, Family, family
 from xingfu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from xingfu.core.testing import make_user
+from xingfu.registry.models import Person
 
 
 @pytest.fixture
@@ -351,3 +352,47 @@ def test_the_bank_returns_the_xlsx_file_with_results_added(
     assert (summary["paid"], summary["reconciled"]) == (2, True)
     with pytest.raises(ValidationFailed, match="cannot be read"):
         cycle_results_import(actor=town_officer, cycle=cycle, content=b"not a workbook", filename="x.xlsx")
+
+
+def test_a_special_assistance_cycle_pays_each_parent_of_a_disabled_only_child_the_disabled_standard(
+    programmes: Any, registrar: Any, village: Any, town_officer: Any, town: Any
+) -> None:
+    disabled = family(registrar, village, [("M", D(2000, 9, 1))], wife_born=D(1970, 1, 1))
+    Person.objects.filter(pk=disabled.children[0].pk).update(disability_grade=3)
+    mild = family(registrar, village, [("M", D(2000, 9, 1))], wife_born=D(1970, 1, 1))
+    Person.objects.filter(pk=mild.children[0].pk).update(disability_grade=4)
+    cycle = prepared(programmes, town_officer, town, code="special-assistance")
+    paid = dict(cycle.entitlements.values_list("person_id", "amount"))
+    assert paid == {disabled.husband.pk: Decimal("150.00"), disabled.wife.pk: Decimal("150.00")}
+
+
+def test_a_condition_on_the_persons_own_grade_cuts_the_population_before_the_joins(
+    programmes: Any, registrar: Any, village: Any, town_officer: Any, town: Any
+) -> None:
+    from xingfu.benefits.eligibility.engine import RuleSpec, pushdown
+    from xingfu.benefits.services.programmes import programme_define
+
+    fam = family(registrar, village, [("M", D(2000, 9, 1)), ("F", D(2003, 1, 1))])
+    Person.objects.filter(pk=fam.children[1].pk).update(disability_grade=1)
+    Person.objects.filter(pk=fam.wife.pk).update(disability_grade=4)
+    conditions: dict[str, Any] = {
+        "all": [
+            {"fact": "alive", "operator": "eq", "value": True},
+            {"fact": "disability_grade", "operator": "lte", "value": 2},
+        ]
+    }
+    programme = programme_define(
+        actor=None,
+        code="severe-disability-care",
+        name_zh="重度残疾人护理补贴",
+        unit="person",
+        benefit_kind="cash_monthly",
+        payee="person",
+        starts_on=D(2020, 1, 1),
+        conditions=conditions,
+        amount={"mode": "fixed", "amount": "100.00"},
+    )
+    cut = pushdown(programme, RuleSpec(conditions, {"mode": "fixed", "amount": "100.00"}), D(2026, 10, 31))
+    assert cut is not None and "disability_grade" in str(cut)
+    cycle = cycle_prepare(actor=town_officer, programme=programme, period="202610", scope=town)
+    assert list(cycle.entitlements.values_list("person_id", flat=True)) == [fam.children[1].pk]

@@ -6,6 +6,7 @@ from typing import Any
 from xingfu.benefits.eligibility.engine import explain_all
 from xingfu.benefits.models import Programme
 from xingfu.benefits.tests.factories import D, family
+from xingfu.registry.models import Person
 from xingfu.registry.services import death_record
 
 ON = D(2026, 10, 31)
@@ -167,3 +168,71 @@ def test_a_programme_that_has_not_started_says_so(programmes: Any, village_worke
     result = verdict(programmes["childcare-subsidy"], fam.children[0], D(2024, 6, 1))
     assert not result["eligible"] and result["reason"] == "The programme starts on 2025-01-01."
     assert result["conditions"] is None
+
+
+def _grade(person: Any, grade: int | None) -> None:
+    """The child's disability certificate, as the registry records it."""
+    Person.objects.filter(pk=person.pk).update(disability_grade=grade)
+
+
+def test_special_assistance_for_parents_whose_only_child_is_disabled_grade_2(
+    programmes: Any, village_worker: Any, village: Any
+) -> None:
+    fam = family(village_worker, village, [("M", D(2000, 9, 1))], wife_born=D(1970, 1, 1))
+    _grade(fam.children[0], 2)
+    programme = programmes["special-assistance"]
+    for parent in (fam.husband, fam.wife):
+        result = verdict(programme, parent)
+        # The disabled-child standard (rural 150), not the one for a child who died (rural 170).
+        assert result["eligible"] and result["amount"] == "150.00"
+        leaf = conditions(result)["child_disability_grade"]
+        assert (leaf["actual"], leaf["value"], leaf["held"]) == (2, 3, True)
+        assert leaf["label"] == "Most severe disability grade of a living child (1 most severe)"
+        assert conditions(result)["living_children"]["held"] is False  # the other branch
+
+
+def test_special_assistance_pays_urban_parents_of_a_disabled_only_child_270(
+    programmes: Any, village_worker: Any, village: Any
+) -> None:
+    fam = family(village_worker, village, [("F", D(1999, 9, 1))], residence="urban", wife_born=D(1970, 1, 1))
+    _grade(fam.children[0], 1)
+    assert verdict(programmes["special-assistance"], fam.wife)["amount"] == "270.00"
+
+
+def test_a_grade_4_only_child_does_not_qualify_for_the_special_assistance(
+    programmes: Any, village_worker: Any, village: Any
+) -> None:
+    fam = family(village_worker, village, [("M", D(2000, 9, 1))], wife_born=D(1970, 1, 1))
+    _grade(fam.children[0], 4)
+    result = verdict(programmes["special-assistance"], fam.husband)
+    assert not result["eligible"] and result["reason"] == "Not every condition holds."
+    leaf = conditions(result)["child_disability_grade"]
+    assert (leaf["actual"], leaf["held"]) == (4, False)
+
+
+def test_a_disabled_child_with_a_sibling_or_a_young_mother_does_not_qualify(
+    programmes: Any, village_worker: Any, village: Any
+) -> None:
+    programme = programmes["special-assistance"]
+    two = family(village_worker, village, [("M", D(2000, 9, 1)), ("F", D(2004, 1, 1))], wife_born=D(1970, 1, 1))
+    _grade(two.children[0], 1)
+    result = verdict(programme, two.husband)
+    assert not result["eligible"] and conditions(result)["children_ever"]["actual"] == 2
+    young = family(village_worker, village, [("M", D(2002, 9, 1))], wife_born=D(1980, 1, 1))
+    _grade(young.children[0], 1)
+    result = verdict(programme, young.husband)
+    assert not result["eligible"] and conditions(result)["couple_wife_age"]["actual"] == 46
+    # A child without a certificate: the grade is unknown, and the condition does not hold.
+    plain = family(village_worker, village, [("M", D(2000, 9, 1))], wife_born=D(1970, 1, 1))
+    leaf = conditions(verdict(programme, plain.husband))["child_disability_grade"]
+    assert (leaf["actual"], leaf["held"]) == (None, False)
+
+
+def test_a_disabled_only_child_who_died_is_paid_at_the_higher_standard(
+    programmes: Any, village_worker: Any, village: Any
+) -> None:
+    fam = family(village_worker, village, [("M", D(2000, 9, 1))], wife_born=D(1970, 1, 1))
+    _grade(fam.children[0], 1)
+    death_record(actor=village_worker, person=fam.children[0], date=D(2021, 5, 1))
+    result = verdict(programmes["special-assistance"], fam.husband)
+    assert result["amount"] == "170.00" and conditions(result)["child_disability_grade"]["actual"] is None

@@ -76,3 +76,33 @@ def test_a_period_cycle_and_the_explanation_use_the_same_window(programmes: Any,
     for pk, amount in list(amounts.items())[:15]:
         explained = explain_all([programme], Person.objects.get(pk=pk), on=D(2026, 12, 31))[0]
         assert explained["amount"] == f"{amount:.2f}"
+
+
+def test_the_special_assistance_explanation_agrees_with_the_cycle_query_on_both_branches(
+    programmes: Any, population: None
+) -> None:
+    from xingfu.benefits.demo import demo_disability_grades
+    from xingfu.benefits.eligibility.engine import explanation_window
+
+    # Many more disabled children than the demo's 0.5 %, so that the disabled-child branch is well represented.
+    assert demo_disability_grades(seed=5, per_thousand=250) > 0
+    programme = programmes["special-assistance"]
+    rule = rule_in_force(programme, ON)
+    assert rule is not None
+    with fact_table("person", Person.objects.all(), on=ON) as facts:
+        eligible = dict(
+            eligible_units(programme, RuleSpec.of(rule), facts, window=explanation_window(programme, ON)).values_list(
+                "id", "benefit_amount"
+            )
+        )
+        # Parents of one child with a grade, eligible or not, to check the refusals too.
+        graded = list(
+            facts.objects.filter(children_ever=1, child_disability_grade__isnull=False).values_list("id", flat=True)
+        )
+    assert {f"{a:.2f}" for a in eligible.values()} & {"150.00", "270.00"}, "no disabled-child branch in the sample"
+    for person in Person.objects.filter(pk__in=set(eligible) | set(graded[:40])):
+        result = explain_all([programme], person, on=ON)[0]
+        assert result["eligible"] == (person.pk in eligible), (person.pk, result)
+        assert result["conditions"]["held"] == (person.pk in eligible)
+        if person.pk in eligible:
+            assert result["amount"] == f"{eligible[person.pk]:.2f}"

@@ -124,3 +124,29 @@ def test_the_extra_facts_of_a_late_married_couple(village_worker: Any, village: 
     assert (wife["age_at_first_marriage"], wife["age_at_first_birth"], wife["couple_wife_age"]) == (23, 27, 49)
     assert daughter["household_family_type"] == "only_daughter" and daughter["couple_wife_age"] == 49
     assert daughter["age_at_first_marriage"] is None and not wife["has_living_child_under_3"]
+
+
+def test_the_most_severe_grade_of_a_living_child_counts_births_and_adoptions_not_the_dead(
+    village_worker: Any, village: Any
+) -> None:
+    fam = family(village_worker, village, [("F", D(2003, 1, 1)), ("M", D(2006, 4, 1)), ("M", D(2009, 4, 1))])
+    daughter, son, younger = fam.children
+    stranger = registry.person(village_worker, fam.household, "王乐", sex="F", birth_date=D(2012, 1, 1), with_id=False)
+    adoption_record(actor=village_worker, child=stranger, date=D(2013, 1, 1), father=fam.husband)
+    for person, grade in ((daughter, 3), (son, 1), (stranger, 2)):
+        Person.objects.filter(pk=person.pk).update(disability_grade=grade)
+    death_record(actor=village_worker, person=son, date=D(2020, 1, 1))
+    on = D(2026, 10, 31)
+    ids = [fam.husband.pk, fam.wife.pk, daughter.pk, younger.pk]
+    with fact_table("person", Person.objects.filter(pk__in=ids), on=on) as facts:
+        rows = {r["id"]: r for r in facts.objects.values("id", "disability_grade", "child_disability_grade")}
+    # The son (grade 1) has died: the most severe living grade is the adopted daughter's 2 for her father, and
+    # the born daughter's 3 for her mother, who did not adopt.
+    assert rows[fam.husband.pk]["child_disability_grade"] == 2
+    assert rows[fam.wife.pk]["child_disability_grade"] == 3
+    assert (rows[daughter.pk]["disability_grade"], rows[daughter.pk]["child_disability_grade"]) == (3, None)
+    assert rows[younger.pk]["disability_grade"] is None
+    with fact_table("household", Household.objects.filter(pk=fam.household.pk), on=on) as facts:
+        assert facts.objects.values_list("child_disability_grade", flat=True).get() == 2
+    with fact_table("household", Household.objects.filter(pk=fam.household.pk), on=D(2015, 1, 1)) as facts:
+        assert facts.objects.values_list("child_disability_grade", flat=True).get() == 1  # the son was alive

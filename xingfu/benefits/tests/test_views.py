@@ -16,6 +16,7 @@ from xingfu.benefits.services.cycles import cycle_approve, cycle_prepare
 from xingfu.benefits.services.payments import cycle_results_import
 from xingfu.benefits.tests.factories import D, family
 from xingfu.core.testing import make_user
+from xingfu.registry.models import Person
 
 
 def client_for(user: Any) -> Client:
@@ -73,6 +74,18 @@ def test_a_person_page_explains_each_condition_with_its_value(
     section = html.split('data-testid="programme-reward-assistance"')[1].split("</section>")[0]
     assert "eligible" in section and "80.00" in section
     assert "<strong>66</strong>" in section and "<strong>only_son</strong>" in section
+
+
+def test_the_why_page_shows_the_disabled_child_condition_with_its_label(
+    programmes: Any, district_admin: Any, village: Any, officer: Client
+) -> None:
+    fam = family(district_admin, village, [("M", D(2000, 9, 1))], wife_born=D(1970, 1, 1))
+    Person.objects.filter(pk=fam.children[0].pk).update(disability_grade=2)
+    html = page(officer, f"/benefits/person/{fam.wife.pk}/", on="2026-10-31")
+    section = html.split('data-testid="programme-special-assistance"')[1].split("</section>")[0]
+    assert "eligible" in section and "150.00" in section
+    assert "Most severe disability grade of a living child (1 most severe)" in section
+    assert "<code>child_disability_grade</code> ≤ 3" in section and "<strong>2</strong>" in section
 
 
 def test_someone_outside_the_scope_gets_no_benefits_page(
