@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from xingfu.benefits.eligibility.facts import FACTS, Fact, FactType, fact_for
 from xingfu.core.errors import ValidationFailed
+from xingfu.core.masking import MASK
 
 OPERATORS: dict[str, str] = {
     "eq": "=",
@@ -253,7 +254,8 @@ def facts_used(tree: dict[str, Any], *, unit: str) -> list[str]:
 
 def explain_tree(tree: dict[str, Any], *, unit: str, held: dict[int, bool], actual: dict[str, Any]) -> dict[str, Any]:
     """The tree as the explanation shows it: every node with ``held``, every leaf with the fact's label, the
-    value it had for the unit and the value it was compared with. ``held`` is the database's verdict per leaf."""
+    value it had for the unit (masked for a sensitive fact) and the value it was compared with. ``held`` is the
+    database's verdict per leaf."""
     numbered = iter(leaves(tree, unit=unit))
 
     def build(node: dict[str, Any]) -> dict[str, Any]:
@@ -266,7 +268,7 @@ def explain_tree(tree: dict[str, Any], *, unit: str, held: dict[int, bool], actu
                 "operator": leaf.operator,
                 "symbol": OPERATORS[leaf.operator],
                 "value": leaf.value,
-                "actual": _plain(actual.get(leaf.fact.name)),
+                "actual": _shown(leaf.fact, actual.get(leaf.fact.name)),
                 "held": held[leaf.index],
             }
         if "not" in node:
@@ -278,6 +280,13 @@ def explain_tree(tree: dict[str, Any], *, unit: str, held: dict[int, bool], actu
         return {"kind": kind, "held": verdict, "children": children}
 
     return build(tree)
+
+
+def _shown(fact: Fact, value: Any) -> Any:
+    """The fact's value as the explanation shows it: masked where it is health information."""
+    if fact.sensitive and value is not None:
+        return MASK
+    return _plain(value)
 
 
 def _plain(value: Any) -> Any:

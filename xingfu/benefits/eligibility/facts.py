@@ -11,7 +11,8 @@ same names, same meaning); a few that the registry does not derive are added her
   it on the date (the late-marriage-and-late-childbearing reward);
 - both, with the child counts: ``child_disability_grade``, the most severe (lowest) grade among the living
   children (the special assistance's disabled-child branch: grade 3 or above is ``lte 3``); unknown when no
-  living child holds a certificate.
+  living child holds a certificate. Both are ``sensitive`` (health information): an explanation says whether a
+  condition on them held, not the grade.
 
 A condition on a name that is not in ``FACTS`` is refused when the rule is saved. The values are computed
 set-based into fact tables by ``xingfu.benefits.eligibility.tables``.
@@ -44,6 +45,9 @@ class Fact:
     # Whether the fact can be unknown (no household that day, never married): a condition on an unknown
     # fact does not hold.
     nullable: bool = False
+    # Health information (PIPL art. 28), masked in the registry: an explanation shows whether a condition on
+    # it held, never the value (the registry's person page reveals it, with an audited read).
+    sensitive: bool = False
 
     @property
     def choice_values(self) -> tuple[str, ...]:
@@ -71,6 +75,7 @@ _COUNTS = (
         _("Most severe disability grade of a living child (1 most severe)"),
         FactType.INTEGER,
         nullable=True,
+        sensitive=True,
     ),
 )
 
@@ -92,7 +97,9 @@ PERSON_FACTS: dict[str, Fact] = {
         Fact("age_at_first_birth", _("Age at the first child's birth"), FactType.INTEGER, nullable=True),
         Fact("couple_wife_age", _("Age of the wife of the household's couple"), FactType.INTEGER, nullable=True),
         Fact("has_living_child_under_3", _("Has a living child under 3"), FactType.BOOLEAN),
-        Fact("disability_grade", _("Disability grade (1 most severe)"), FactType.INTEGER, nullable=True),
+        Fact(
+            "disability_grade", _("Disability grade (1 most severe)"), FactType.INTEGER, nullable=True, sensitive=True
+        ),
     )
 }
 

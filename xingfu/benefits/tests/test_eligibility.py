@@ -186,7 +186,8 @@ def test_special_assistance_for_parents_whose_only_child_is_disabled_grade_2(
         # The disabled-child standard (rural 150), not the one for a child who died (rural 170).
         assert result["eligible"] and result["amount"] == "150.00"
         leaf = conditions(result)["child_disability_grade"]
-        assert (leaf["actual"], leaf["value"], leaf["held"]) == (2, 3, True)
+        # The grade is health information: the explanation says the condition held, not the grade.
+        assert (leaf["operator"], leaf["value"], leaf["held"], leaf["actual"]) == ("lte", 3, True, "******")
         assert leaf["label"] == "Most severe disability grade of a living child (1 most severe)"
         assert conditions(result)["living_children"]["held"] is False  # the other branch
 
@@ -207,7 +208,7 @@ def test_a_grade_4_only_child_does_not_qualify_for_the_special_assistance(
     result = verdict(programmes["special-assistance"], fam.husband)
     assert not result["eligible"] and result["reason"] == "Not every condition holds."
     leaf = conditions(result)["child_disability_grade"]
-    assert (leaf["actual"], leaf["held"]) == (4, False)
+    assert (leaf["actual"], leaf["held"]) == ("******", False)
 
 
 def test_a_disabled_child_with_a_sibling_or_a_young_mother_does_not_qualify(

@@ -85,7 +85,8 @@ def test_the_why_page_shows_the_disabled_child_condition_with_its_label(
     section = html.split('data-testid="programme-special-assistance"')[1].split("</section>")[0]
     assert "eligible" in section and "150.00" in section
     assert "Most severe disability grade of a living child (1 most severe)" in section
-    assert "<code>child_disability_grade</code> ≤ 3" in section and "<strong>2</strong>" in section
+    # The grade itself is masked (health information), as on the registry's person page.
+    assert "<code>child_disability_grade</code> ≤ 3" in section and "<strong>******</strong>" in section
 
 
 def test_someone_outside_the_scope_gets_no_benefits_page(
