@@ -23,11 +23,11 @@ class DecisionForm(forms.Form):
     )
     # A merge: which of the two records stays.
     survivor = forms.IntegerField(label=_("Record that stays"), required=False, min_value=1)
-    # A birth whose mother was not found: her registry person number.
-    mother = forms.IntegerField(label=_("Mother's person number"), required=False, min_value=1)
+    # A birth whose mother was not found: her resident-ID number, as the reviewer reads it off the registry.
+    mother_id_number = forms.CharField(label=_("Mother's resident ID number"), required=False, max_length=24)
     child_name = forms.CharField(label=_("Child's name"), required=False, max_length=50)
-    # A person to add: the household joined, or a new household's number.
-    household = forms.IntegerField(label=_("Household (number in the registry)"), required=False, min_value=1)
+    # A person to add: the number (户号) of the household joined in the row's village, or a new household's.
+    household_number = forms.CharField(label=_("Existing household number"), required=False, max_length=32)
     new_household_number = forms.CharField(label=_("Or a new household number"), required=False, max_length=32)
     relation = forms.ChoiceField(
         label=_("Relation to the head"), required=False, choices=[("", "—"), *Relation.choices]

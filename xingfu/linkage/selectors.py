@@ -16,9 +16,11 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, Concat
+from django.utils.translation import gettext as _
 
 from xingfu.accounts.access import scope_path
 from xingfu.accounts.roles import Perm
+from xingfu.core.errors import ValidationFailed
 from xingfu.linkage import engine
 from xingfu.linkage.access import candidates_for_user, runs_for_user
 from xingfu.linkage.features import id_pattern
@@ -32,6 +34,9 @@ from xingfu.linkage.models import (
     Verdict,
 )
 from xingfu.orgunits.models import Level, OrgUnit
+from xingfu.registry.models import Household, Person
+from xingfu.registry.resident_id import normalise
+from xingfu.registry.selectors import households_for_user, persons_for_user
 
 SETTLING = (Verdict.ACCEPTED, Verdict.LINKED_AUTOMATICALLY)
 
@@ -266,3 +271,39 @@ def completeness(user: Any) -> list[CompletenessRow]:
             for key in ("records", "matched", "added", "dismissed"):
                 setattr(row, key, getattr(row, key) + counts[f"n_{key}"])
     return sorted(by_unit.values(), key=lambda r: r.unit.path)
+
+
+def household_by_number(user: Any, unit: OrgUnit, number: str) -> Household | None:
+    """The household numbered ``number`` (户号) in ``unit``'s villages and the user's scope; None when no
+    number is given. A number that fits none, or several villages of a town, is refused with the reason."""
+    number = (number or "").strip()
+    if not number:
+        return None
+    found = list(
+        households_for_user(user)
+        .filter(orgunit__path__startswith=unit.path, number=number)
+        .select_related("orgunit")[:2]
+    )
+    if not found:
+        raise ValidationFailed(
+            _("No household numbered %(number)s in %(unit)s.") % {"number": number, "unit": unit.name},
+            field="household",
+        )
+    if len(found) > 1:
+        raise ValidationFailed(
+            _("Several villages of %(unit)s have a household numbered %(number)s; add the person from the registry.")
+            % {"number": number, "unit": unit.name},
+            field="household",
+        )
+    return found[0]
+
+
+def mother_by_id_number(user: Any, id_number: str) -> Person | None:
+    """The woman in the user's scope with this resident-ID number; None when no number is given."""
+    if not (id_number or "").strip():
+        return None
+    number = normalise(id_number)
+    mother = persons_for_user(user).filter(id_number=number).first()
+    if mother is None:
+        raise ValidationFailed(_("No person with that resident ID number is registered in your scope."), field="mother")
+    return mother

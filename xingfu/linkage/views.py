@@ -23,11 +23,13 @@ from xingfu.linkage.models import CandidateBand, CandidateStatus, Decision, Link
 from xingfu.linkage.selectors import (
     candidates_filtered,
     completeness,
+    household_by_number,
+    mother_by_id_number,
     queue_counts,
     runs_list,
     side_by_side,
 )
-from xingfu.registry.selectors import household_get, person_get
+from xingfu.registry.selectors import person_get
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -211,9 +213,9 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     verdict=data["verdict"],
                     reason=data["reason"],
                     survivor=person_get(request.user, data["survivor"]) if data["survivor"] else None,
-                    mother=person_get(request.user, data["mother"]) if data["mother"] else None,
+                    mother=mother_by_id_number(request.user, data["mother_id_number"]),
                     child_name=data["child_name"],
-                    household=household_get(request.user, data["household"]) if data["household"] else None,
+                    household=household_by_number(request.user, candidate.orgunit, data["household_number"]),
                     new_household_number=data["new_household_number"],
                     relation=data["relation"],
                     sex=data["sex"],

@@ -163,3 +163,30 @@ def test_a_birth_and_a_duplicate_open_side_by_side(
     duplicate = Candidate.objects.get(run__kind="deduplication", other_person=twin)
     page = client.get(f"/linkage/candidates/{duplicate.pk}/").content.decode()
     assert 'name="survivor"' in page and f"#{twin.pk}" in page
+
+
+def test_a_new_person_joins_the_household_the_reviewer_names_by_its_number(
+    town_officer: Any, town_registry: factories.Registry, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = _client(town_officer)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    home = town_registry.households[0]
+    _upload(client, [["新来者", "", "男", "1985-07-12", "", home.orgunit.code]], django_capture_on_commit_callbacks)
+    candidate = Candidate.objects.get()
+    page = client.get(f"/linkage/candidates/{candidate.pk}/").content.decode()
+    assert 'name="household_number"' in page and home.orgunit.name in page
+
+    wrong = client.post(
+        f"/linkage/candidates/{candidate.pk}/", {"verdict": "accept", "household_number": "NO-SUCH", "relation": "other"}
+    )
+    assert wrong.status_code == 400 and "No household numbered NO-SUCH" in wrong.content.decode()
+    assert not Decision.objects.exists()
+
+    done = client.post(
+        f"/linkage/candidates/{candidate.pk}/",
+        {"verdict": "accept", "household_number": home.number, "relation": "other"},
+    )
+    assert done.status_code == 302
+    added = Decision.objects.get(candidate=candidate).person
+    assert added is not None and added.name == "新来者"
+    assert added.memberships.get(end_date__isnull=True).household == home
