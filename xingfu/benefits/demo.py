@@ -1,6 +1,7 @@
 """The demo's benefits: the district's programmes and the national ones the office runs (docs/programmes.md),
 each with its conditions written as data; the population care fund; the department-commitment catalogue;
-priority-treatment certificates; a few applications and fulfilment records. Safe to run again.
+priority-treatment certificates; a few applications and fulfilment records; and the payment cycles of the
+monthly programmes in one town, paid for October 2026 and November's awaiting approval. Safe to run again.
 
 Amounts marked "unconfirmed" in programmes.md are configuration with example values. Xingfu records no
 sterilisation or contraception, so the two-daughter reward is conditioned on the two-daughter family alone.
@@ -10,23 +11,31 @@ Demo assumption: the demo registry records no disability certificates, so a smal
 so that the special assistance's disabled-child branch has someone to pay.
 """
 
+import csv
 import datetime
+import io
 import random
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from xingfu.accounts.roles import Role
 from xingfu.benefits.models import (
     Application,
+    BenefitKind,
     Certificate,
     Commitment,
     CommitmentCategory,
     CommitmentFulfilment,
     Fund,
+    PaymentCycle,
     Programme,
 )
 from xingfu.benefits.services import certificates, funds
+from xingfu.benefits.services.cycles import cycle_approve, cycle_cancel, cycle_prepare, cycles_prepare
+from xingfu.benefits.services.payments import cycle_export, cycle_results_import
 from xingfu.benefits.services.programmes import programme_define, programme_rule_add
 from xingfu.orgunits.models import Level, OrgUnit
 from xingfu.registry.models import PARENTAGE_KINDS, DisabilityGrade, Household, LifeEvent, Person
@@ -452,6 +461,69 @@ def demo_disability_grades(*, seed: int, per_thousand: int = DISABLED_PER_THOUSA
     return len(rows)
 
 
+# --- payment cycles ---------------------------------------------------------------------------------------
+
+# The demo town officer's town (店子镇, ``xingfu.demo.loader.DEMO_TOWN``): she prepares, the district
+# administrator approves, so both demo logins find a cycle to work on.
+CYCLE_TOWN = "370406101"
+PAID_PERIOD = "202610"  # the month the demo registry is "as of" (2026-10-31)
+PENDING_PERIOD = "202611"
+PENDING_PROGRAMME = "only-daughter"
+FAILURE_REASONS = ["账户已销户", "户名与账号不符", "账户冻结"]
+
+
+def _bank_results(bank_file: bytes, *, rng: random.Random) -> bytes:
+    """The bank's answer to a bank file: the same rows with their result; about one in twenty failed."""
+    rows = list(csv.DictReader(io.StringIO(bank_file.decode("utf-8-sig"))))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["entitlement_id", "amount", "result", "bank_reference", "failure_reason"])
+    for i, row in enumerate(rows):
+        # The fourth row always fails, so that every cycle of some size has a payment to re-issue.
+        failed = i % 20 == 3
+        reason = rng.choice(FAILURE_REASONS) if failed else ""
+        reference = "" if failed else f"SDRCB{row['period']}{int(row['entitlement_id']):08d}"
+        writer.writerow([row["entitlement_id"], row["amount"], "failed" if failed else "paid", reference, reason])
+    return out.getvalue().encode("utf-8")
+
+
+def demo_cycles(*, seed: int) -> int:
+    """The monthly programmes' cycles in ``CYCLE_TOWN``: October 2026 prepared by the town officer, approved
+    by the district administrator (maker-checker), sent to the bank and reconciled, a few payments failed (a
+    programme nobody in the town qualifies for is cancelled instead); November's only-daughter cycle (with
+    October's failed payments re-issued) prepared and awaiting approval. Through the services, as the two
+    users would; only where no cycle exists yet and both logins do. Returns the cycles prepared."""
+    if PaymentCycle.objects.exists():
+        return 0
+    town = OrgUnit.objects.filter(code=CYCLE_TOWN).first()
+    users = get_user_model().objects.filter(is_active=True).order_by("id")
+    maker = users.filter(role=Role.TOWN_OFFICER, scope=town).first() if town else None
+    checker = users.filter(role=Role.DISTRICT_ADMIN, scope__level=Level.DISTRICT).first()
+    if town is None or maker is None or checker is None:
+        return 0
+    codes = [f["code"] for f, *_rest in PROGRAMMES if f["benefit_kind"] == BenefitKind.CASH_MONTHLY]
+    monthly = list(Programme.objects.filter(code__in=codes).order_by("code"))
+    rng = random.Random(f"{seed}-bank")
+    paid = cycles_prepare(actor=maker, programmes=monthly, period=PAID_PERIOD, scope=town)
+    for cycle in paid:
+        if cycle.entitlement_count == 0:
+            # A small registry may have nobody in the town for a programme (the special assistance): the
+            # officer drops the empty list rather than sending it for approval.
+            cycle_cancel(actor=maker, cycle=cycle, reason="本月本镇无符合条件的对象。")
+            continue
+        cycle_approve(actor=checker, cycle=cycle)
+        bank_file = cycle_export(actor=maker, cycle=cycle, fmt="csv")
+        cycle_results_import(
+            actor=maker,
+            cycle=cycle,
+            content=_bank_results(bank_file.content, rng=rng),
+            filename=f"results-{cycle.programme.code}-{cycle.period}.csv",
+        )
+    pending = Programme.objects.get(code=PENDING_PROGRAMME)
+    cycle_prepare(actor=maker, programme=pending, period=PENDING_PERIOD, scope=town)
+    return len(paid) + 1
+
+
 def demo_benefits(*, seed: int) -> dict[str, int]:
     """Everything above; returns what was created (nothing on a second run)."""
     # Before any programme is evaluated (certificates, applications, cycles).
@@ -466,6 +538,7 @@ def demo_benefits(*, seed: int) -> dict[str, int]:
         issued = certificates.certificates_issue(actor=None, programme=housing, scope=district, on=D(2026, 10, 31))
     fulfilments = demo_fulfilments(seed=seed)
     applications = 0 if Application.objects.exists() else _demo_applications(seed=seed)
+    cycles = demo_cycles(seed=seed)
     return {
         "disability grades": graded,
         "programmes": programmes,
@@ -474,6 +547,7 @@ def demo_benefits(*, seed: int) -> dict[str, int]:
         "certificates": issued,
         "fulfilments": fulfilments,
         "applications": applications,
+        "payment cycles": cycles,
     }
 
 
