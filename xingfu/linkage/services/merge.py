@@ -17,6 +17,7 @@ from xingfu.audit.services import audit_record, field_changes
 from xingfu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from xingfu.linkage.models import PersonMerge
 from xingfu.registry.models import EventKind, Household, LifeEvent, Membership, Person, PersonStatus, Relation
+from xingfu.registry.signals import person_merged
 
 _EVENT_PERSON_FIELDS = ("person", "other_person", "mother", "father", "child")
 
@@ -140,6 +141,10 @@ def person_merge(*, actor: Any, survivor: Person, merged: Person, reason: str = 
         for name, value in updates.items():
             setattr(survivor, name, value)
         survivor.save(update_fields=[*updates, "updated_at"])
+
+    # Apps above the registry (care) move their own records; what each moved is kept with the merge.
+    for receiver, summary in person_merged.send(sender=Person, survivor=survivor, merged=merged, actor=actor):
+        moved.setdefault("elsewhere", {})[getattr(receiver, "__module__", str(receiver))] = summary
 
     merge = PersonMerge.objects.create(
         survivor=survivor, merged=merged, merged_by=actor, reason=reason.strip(), moved=moved, orgunit=survivor.orgunit
