@@ -190,12 +190,22 @@ def households_with_facts(qs: QuerySet[Household], *, on: datetime.date) -> Quer
     """``qs`` annotated, for the date ``on``, with ``members`` (persons belonging that day) and the child
     counts and ``family_type`` of the household's couple (head and spouse that day); ``residence`` is
     the household's own field."""
+    # The couple as two scalar columns (head first, then the spouse), so that the parentage subqueries
+    # compare ``mother``/``father`` with plain values and use their indexes; "IN (couple)" made PostgreSQL
+    # scan every life event for each household.
     couple = (
         _membership_on(on)
-        .filter(household=OuterRef(OuterRef("pk")), relation__in=[Relation.HEAD, Relation.SPOUSE])
+        .filter(household=OuterRef("pk"), relation__in=[Relation.HEAD, Relation.SPOUSE])
+        .order_by(Case(When(relation=Relation.HEAD, then=Value(0)), default=Value(1)), "start_date", "id")
         .values("person")
     )
-    parentage = _parentage_until(on).filter(Q(mother__in=couple) | Q(father__in=couple))
+    qs = qs.annotate(_partner_a=Subquery(couple[:1]), _partner_b=Subquery(couple[1:2]))
+    parentage = _parentage_until(on).filter(
+        Q(mother=OuterRef("_partner_a"))
+        | Q(father=OuterRef("_partner_a"))
+        | Q(mother=OuterRef("_partner_b"))
+        | Q(father=OuterRef("_partner_b"))
+    )
     members = _membership_on(on).filter(household=OuterRef("pk"))
     annotated = qs.annotate(
         members=Coalesce(
