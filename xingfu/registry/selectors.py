@@ -164,11 +164,11 @@ def household_members(household: Household) -> QuerySet[Membership]:
 
 def household_timeline(household: Household) -> QuerySet[LifeEvent]:
     """Events of the household and of everyone who was ever a member, newest first."""
-    member_ids = household.memberships.values("person_id")
+    # The few member ids as literal values: a subquery here made PostgreSQL scan every life event.
+    member_ids = list(household.memberships.values_list("person_id", flat=True))
     return (
         LifeEvent.objects.filter(Q(household=household) | Q(person__in=member_ids) | Q(other_person__in=member_ids))
         .select_related("person", "other_person", "mother", "father", "household")
-        .distinct()
         .order_by("-date", "-id")
     )
 
