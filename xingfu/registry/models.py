@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Residence(models.TextChoices):
@@ -107,7 +108,7 @@ class Person(models.Model):
     """A resident. ``orgunit`` is the village of the person's current (or last) household, kept here so
     that every person list is scoped without a join through memberships."""
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     # "zhang wei" and "zw": computed by the services with pypinyin, for search by Latin letters.
     pinyin = models.CharField(_("pinyin"), max_length=200, blank=True, editable=False)
     pinyin_initials = models.CharField(_("pinyin initials"), max_length=50, blank=True, editable=False)
