@@ -487,6 +487,24 @@ def person_reveal(*, actor: Any, person: Person, what: str, reason: str = "") ->
 # --- life events ------------------------------------------------------------------------------------------
 
 
+def _couple_event(
+    kind: str, *, actor: Any, person: Person, spouse: Person, date: datetime.date, place: str, note: str, **details: Any
+) -> LifeEvent:
+    """One event for a couple (marriage, divorce), found from either spouse, with its audit row."""
+    event = LifeEvent.objects.create(
+        kind=kind,
+        date=date,
+        person=person,
+        other_person=spouse,
+        place=place.strip()[:200],
+        orgunit=person.orgunit,
+        recorded_by=actor,
+        note=note.strip(),
+    )
+    _event_audit(actor, event, {"spouse": spouse.pk, "place": event.place, **details})
+    return event
+
+
 @transaction.atomic
 def marriage_record(
     *, actor: Any, person: Person, spouse: Person, date: datetime.date, place: str = "", note: str = ""
@@ -516,18 +534,9 @@ def marriage_record(
                 % {"date": date.isoformat(), "name": someone.name, "spouse": current.name},
                 field=field,
             )
-    event = LifeEvent.objects.create(
-        kind=EventKind.MARRIAGE,
-        date=date,
-        person=person,
-        other_person=spouse,
-        place=place.strip()[:200],
-        orgunit=person.orgunit,
-        recorded_by=actor,
-        note=note.strip(),
+    return _couple_event(
+        EventKind.MARRIAGE, actor=actor, person=person, spouse=spouse, date=date, place=place, note=note
     )
-    _event_audit(actor, event, {"spouse": spouse.pk, "place": event.place})
-    return event
 
 
 @transaction.atomic
@@ -556,18 +565,16 @@ def divorce_record(
     )
     if married_on == date:
         raise ValidationFailed(_("A divorce must come after the day of the marriage."), field="date")
-    event = LifeEvent.objects.create(
-        kind=EventKind.DIVORCE,
-        date=date,
+    return _couple_event(
+        EventKind.DIVORCE,
+        actor=actor,
         person=person,
-        other_person=spouse,
-        place=place.strip()[:200],
-        orgunit=person.orgunit,
-        recorded_by=actor,
-        note=note.strip(),
+        spouse=spouse,
+        date=date,
+        place=place,
+        note=note,
+        married_on=married_on,
     )
-    _event_audit(actor, event, {"spouse": spouse.pk, "place": event.place, "married_on": married_on})
-    return event
 
 
 def _renumber_births(mother: Person) -> None:

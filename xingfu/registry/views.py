@@ -131,6 +131,11 @@ def _record(
     return render(request, "registry/record.html", {"form": form, **context})
 
 
+def _nothing_to_record(request: HttpRequest, title: str, empty: str, **context: Any) -> HttpResponse:
+    """The record page with a word on why there is nothing to fill in, instead of a form."""
+    return render(request, "registry/record.html", {"title": title, "empty": empty, **context})
+
+
 @login_required
 def household_new(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.REGISTRY_EDIT)
@@ -316,11 +321,7 @@ def divorce_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.DivorceForm(request.POST or None)
     title = _("Record %(name)s's divorce") % {"name": person.name}
     if spouse is None:
-        return render(
-            request,
-            "registry/record.html",
-            {"form": form, "title": title, "person": person, "empty": _("No current marriage is recorded.")},
-        )
+        return _nothing_to_record(request, title, _("No current marriage is recorded."), person=person)
     return _record(
         request,
         form,
@@ -345,11 +346,7 @@ def head_change(request: HttpRequest, pk: int) -> HttpResponse:
     back = reverse("registry-household", args=[household.pk])
     title = _("Change the head of household %(n)s") % {"n": household.number}
     if not form._choice("head").choices:
-        return render(
-            request,
-            "registry/record.html",
-            {"form": form, "title": title, "back": back, "empty": _("No other current member could become the head.")},
-        )
+        return _nothing_to_record(request, title, _("No other current member could become the head."), back=back)
     return _record(
         request,
         form,
