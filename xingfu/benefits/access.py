@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from xingfu.accounts.access import scoped
 from xingfu.accounts.roles import Perm, Role
@@ -40,7 +41,8 @@ def pk_or_none(value: Any) -> int | None:
 
 
 def _get(qs: QuerySet[Any], pk: Any, what: str) -> Any:
-    """The row with ``pk`` if the user may see it; 404 otherwise, whether it exists or not."""
+    """The row with ``pk`` if the user may see it; 404 otherwise, whether it exists or not. ``what`` is the
+    kind of row, translated."""
     key = pk_or_none(pk)
     found = qs.filter(pk=key).first() if key is not None else None
     if found is None:
@@ -55,7 +57,7 @@ def access_programmes(user: Any) -> QuerySet[Programme]:
 
 
 def access_programme(user: Any, pk: Any) -> Programme:
-    return _get(access_programmes(user), pk, "programme")
+    return _get(access_programmes(user), pk, pgettext("benefit programme", "programme"))
 
 
 def access_cycles(user: Any) -> QuerySet[PaymentCycle]:
@@ -65,7 +67,7 @@ def access_cycles(user: Any) -> QuerySet[PaymentCycle]:
 
 
 def access_cycle(user: Any, pk: Any) -> PaymentCycle:
-    return _get(access_cycles(user).select_related("programme", "scope", "prepared_by", "approved_by"), pk, "cycle")
+    return _get(access_cycles(user).select_related("programme", "scope", "prepared_by", "approved_by"), pk, _("cycle"))
 
 
 def access_entitlements(user: Any) -> QuerySet[Entitlement]:
@@ -81,7 +83,7 @@ def access_ledger(user: Any) -> QuerySet[LedgerEntry]:
 
 
 def access_ledger_entry(user: Any, pk: Any) -> LedgerEntry:
-    return _get(access_ledger(user).select_related("programme", "programme__fund", "orgunit"), pk, "ledger entry")
+    return _get(access_ledger(user).select_related("programme", "programme__fund", "orgunit"), pk, _("ledger entry"))
 
 
 def access_applications(user: Any) -> QuerySet[Application]:
@@ -94,7 +96,7 @@ def access_application(user: Any, pk: Any) -> Application:
     return _get(
         access_applications(user).select_related("programme", "person", "household", "orgunit", "submitted_by"),
         pk,
-        "application",
+        _("application"),
     )
 
 
@@ -105,7 +107,7 @@ def access_funds(user: Any) -> QuerySet[Fund]:
 
 
 def access_fund(user: Any, pk: Any) -> Fund:
-    return _get(access_funds(user), pk, "fund")
+    return _get(access_funds(user), pk, _("fund"))
 
 
 def access_certificates(user: Any) -> QuerySet[Certificate]:
@@ -130,7 +132,7 @@ def access_commitments(user: Any) -> QuerySet[Commitment]:
 
 
 def access_commitment(user: Any, pk: Any) -> Commitment:
-    return _get(access_commitments(user), pk, "commitment")
+    return _get(access_commitments(user), pk, _("commitment"))
 
 
 def access_fulfilments(user: Any) -> QuerySet[CommitmentFulfilment]:

@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xingfu.benefits.models import (
     BenefitKind,
@@ -44,8 +45,8 @@ class ProgrammeForm(forms.Form):
     name_zh = forms.CharField(label=_("Chinese name"), max_length=100)
     name_en = forms.CharField(label=_("English name"), max_length=100, required=False)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    level = forms.ChoiceField(label=_("Level"), choices=ProgrammeLevel.choices)
-    unit = forms.ChoiceField(label=_("Unit"), choices=Unit.choices)
+    level = forms.ChoiceField(label=pgettext_lazy("programme level", "Level"), choices=ProgrammeLevel.choices)
+    unit = forms.ChoiceField(label=pgettext_lazy("benefit unit", "Unit"), choices=Unit.choices)
     benefit_kind = forms.ChoiceField(label=_("Benefit kind"), choices=BenefitKind.choices)
     payee = forms.ChoiceField(label=_("Payee"), choices=PayeeKind.choices)
     third_party = forms.CharField(label=_("Third party"), max_length=100, required=False)
@@ -79,7 +80,11 @@ class WhatIfForm(forms.Form):
 
 class CyclePrepareForm(forms.Form):
     programmes = forms.MultipleChoiceField(label=_("Programmes"), widget=forms.CheckboxSelectMultiple)
-    period = forms.RegexField(r"^\d{4}(\d{2})?$", label=_("Period"), help_text=_("202610 (a month) or 2026 (a year)"))
+    period = forms.RegexField(
+        r"^\d{4}(\d{2})?$",
+        label=pgettext_lazy("payment period", "Period"),
+        help_text=_("202610 (a month) or 2026 (a year)"),
+    )
     scope = forms.ChoiceField(label=_("Scope"))
 
     def __init__(self, *args: Any, programmes: list[tuple[str, str]], scopes: list[tuple[str, str]], **kwargs: Any):
@@ -124,7 +129,7 @@ class ReviewForm(forms.Form):
 class DecideForm(forms.Form):
     approve = forms.TypedChoiceField(
         label=_("Decision"),
-        choices=[("1", _("Approve")), ("0", _("Reject"))],
+        choices=[("1", _("Approve")), ("0", pgettext_lazy("application decision", "Reject"))],
         coerce=lambda v: v == "1",
     )
     amount = forms.DecimalField(
@@ -137,7 +142,7 @@ class MoneyInForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=[("budget", _("Budget allocation")), ("donation", _("Donation"))])
     amount = forms.DecimalField(label=_("Amount"), max_digits=12, decimal_places=2, min_value=0)
     date = forms.DateField(label=_("Date"), widget=DATE)
-    source = forms.CharField(label=_("From"), max_length=200, required=False)
+    source = forms.CharField(label=pgettext_lazy("money source", "From"), max_length=200, required=False)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 

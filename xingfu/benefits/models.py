@@ -13,8 +13,11 @@ from typing import Any, NoReturn
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+
+# "programme" is also care's word (a care programme, 服务项目); the benefit programme (扶助项目) has its context.
+_PROGRAMME = pgettext_lazy("benefit programme", "programme")
 
 
 class AppendOnlyError(Exception):
@@ -100,8 +103,13 @@ class Programme(models.Model):
     name_zh = models.CharField(_("Chinese name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=100, blank=True)
     description = models.TextField(_("description"), blank=True)
-    level = models.CharField(_("level"), max_length=10, choices=ProgrammeLevel.choices, default=ProgrammeLevel.DISTRICT)
-    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
+    level = models.CharField(
+        pgettext_lazy("programme level", "level"),
+        max_length=10,
+        choices=ProgrammeLevel.choices,
+        default=ProgrammeLevel.DISTRICT,
+    )
+    unit = models.CharField(pgettext_lazy("benefit unit", "unit"), max_length=10, choices=Unit.choices)
     benefit_kind = models.CharField(_("benefit kind"), max_length=16, choices=BenefitKind.choices)
     payee = models.CharField(_("payee"), max_length=16, choices=PayeeKind.choices)
     third_party = models.CharField(_("third party"), max_length=100, blank=True)
@@ -120,7 +128,7 @@ class Programme(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("programme")
+        verbose_name = _PROGRAMME
         verbose_name_plural = _("programmes")
         ordering = ["code"]
         constraints = [
@@ -155,9 +163,7 @@ class ProgrammeRule(models.Model):
     """The conditions and amount of a programme from ``valid_from`` until ``valid_to`` (inclusive; open if
     empty). A change is a new rule; the one it replaces keeps its content and gets an end date."""
 
-    programme = models.ForeignKey(
-        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="rules"
-    )
+    programme = models.ForeignKey(Programme, verbose_name=_PROGRAMME, on_delete=models.PROTECT, related_name="rules")
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid until"), null=True, blank=True)
     # A condition tree: {"all": [...]}, {"any": [...]}, {"not": {...}} or {"fact", "operator", "value"}.
@@ -192,7 +198,8 @@ class CycleStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     GENERATING = "generating", _("Generating")
     PREPARED = "prepared", _("Prepared, awaiting approval")
-    APPROVED = "approved", _("Approved")
+    # The checker's approval of a payment list (复核), not an application's (批准): its own context.
+    APPROVED = "approved", pgettext_lazy("payment cycle", "Approved")
     RECONCILED = "reconciled", _("Reconciled")
     FAILED = "failed", _("Failed")
     CANCELLED = "cancelled", _("Cancelled")
@@ -201,9 +208,7 @@ class CycleStatus(models.TextChoices):
 class PaymentCycle(models.Model):
     """One programme's payments for one period over one org unit's subtree."""
 
-    programme = models.ForeignKey(
-        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="cycles"
-    )
+    programme = models.ForeignKey(Programme, verbose_name=_PROGRAMME, on_delete=models.PROTECT, related_name="cycles")
     period = models.CharField(_("period"), max_length=7)
     scope = models.ForeignKey(
         "orgunits.OrgUnit", verbose_name=_("scope"), on_delete=models.PROTECT, related_name="payment_cycles"
@@ -271,7 +276,7 @@ class Entitlement(models.Model):
     # A cycle writes a row per beneficiary, so every index costs: the foreign keys below are indexed only by
     # the (partial) indexes in Meta that the lookups need.
     programme = models.ForeignKey(
-        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="+", db_index=False
+        Programme, verbose_name=_PROGRAMME, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     period = models.CharField(_("period"), max_length=16)
     person = models.ForeignKey(
@@ -384,7 +389,7 @@ class LedgerEntry(_AppendOnly):
     is a reversal entry pointing at the payment it cancels. A beneficiary is paid at most once per
     programme and period (``period`` as on ``Entitlement``)."""
 
-    programme = models.ForeignKey(Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="+")
+    programme = models.ForeignKey(Programme, verbose_name=_PROGRAMME, on_delete=models.PROTECT, related_name="+")
     period = models.CharField(_("period"), max_length=16)
     person = models.ForeignKey(
         "registry.Person", verbose_name=_("person"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -509,7 +514,7 @@ class ApplicationStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     REVIEWED = "reviewed", _("Reviewed")
     APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("application decision", "Rejected")
 
 
 class Application(models.Model):
@@ -517,7 +522,7 @@ class Application(models.Model):
     household. ``status`` follows the latest ``ApplicationDecision``."""
 
     programme = models.ForeignKey(
-        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="applications"
+        Programme, verbose_name=_PROGRAMME, on_delete=models.PROTECT, related_name="applications"
     )
     person = models.ForeignKey(
         "registry.Person", verbose_name=_("person"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -587,7 +592,7 @@ class ApplicationAttachment(models.Model):
 class DecisionStep(models.TextChoices):
     REVIEW = "review", _("Reviewed")
     APPROVE = "approve", _("Approved")
-    REJECT = "reject", _("Rejected")
+    REJECT = "reject", pgettext_lazy("application decision", "Rejected")
 
 
 class ApplicationDecision(_AppendOnly):
@@ -690,7 +695,7 @@ class Certificate(models.Model):
     """A priority-treatment (discount) certificate held by a household under a certificate programme."""
 
     programme = models.ForeignKey(
-        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="certificates"
+        Programme, verbose_name=_PROGRAMME, on_delete=models.PROTECT, related_name="certificates"
     )
     household = models.ForeignKey(
         "registry.Household", verbose_name=_("household"), on_delete=models.PROTECT, related_name="+"
