@@ -114,13 +114,15 @@ def _population_sql(
     materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
     sql = (
         f"{cte}, people AS {materialized}(SELECT orgunit_id, sex, birth_date, death_date "  # noqa: S608 - as above
-        f"FROM {table('registry.Person')} p WHERE p.status <> %s AND ({' OR '.join(person_conds)})) "
+        f"FROM {table('registry.Person')} p WHERE p.status NOT IN (%s, %s) AND ({' OR '.join(person_conds)})) "
         f"SELECT p.orgunit_id AS g_village, periods.g_period AS g_period, {', '.join(selects)} "
         "FROM people p JOIN periods ON p.birth_date <= periods.period_end "
         "AND (p.death_date IS NULL OR p.death_date > periods.period_end) "
         f"AND ({' OR '.join(period_conds)}) GROUP BY p.orgunit_id, periods.g_period"
     )
-    return sql, [*cte_params, PersonStatus.MOVED_OUT.value, *person_params, *select_params]
+    # Residents only: not those who moved their registration away, nor duplicates merged into another record.
+    excluded = [PersonStatus.MOVED_OUT.value, PersonStatus.MERGED.value]
+    return sql, [*cte_params, *excluded, *person_params, *select_params]
 
 
 def _villages_sql(

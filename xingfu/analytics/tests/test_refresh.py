@@ -178,15 +178,20 @@ def test_the_population_counts_residents_by_age_on_the_last_day_of_each_year(vil
         death_date=dt.date(2025, 3, 1),
     )
     Person.objects.create(name="迁出", sex="F", birth_date=dt.date(1980, 1, 1), orgunit=village, status="moved_out")
+    survivor = Person.objects.create(name="重复", sex="F", birth_date=dt.date(1985, 1, 1), orgunit=village)
+    # Registered twice and merged: counted once, on the surviving record.
+    Person.objects.create(
+        name="重复", sex="F", birth_date=dt.date(1985, 1, 1), orgunit=village, status="merged", merged_into=survivor
+    )
     Person.objects.create(name="男", sex="M", birth_date=dt.date(1980, 1, 1), orgunit=village)
     batch = refresh_run()
     by_year = {
         r.period_start.year: int(r.numerator)
         for r in DataValue.objects.filter(batch=batch, orgunit=village, indicator__code="women_35_64")
     }
-    assert by_year[2024] == 2  # the 1960 woman (64) and the one who died in 2025
-    assert by_year[2025] == 2  # the two born in 1990
-    assert by_year[2026] == 2
+    assert by_year[2024] == 3  # the 1960 woman (64), the one who died in 2025 and the survivor
+    assert by_year[2025] == 3  # the two born in 1990 and the survivor
+    assert by_year[2026] == 3
 
 
 def test_publicity_events_per_village_divide_by_every_village(village: Any, sibling_village: Any, town: Any) -> None:
