@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from xingfu.accounts.access import access_orgunit_by_code
 from xingfu.accounts.api_permissions import HasPerm
 from xingfu.accounts.roles import Perm
+from xingfu.core.api import CappedCountPagination
 from xingfu.core.errors import NotFound, ValidationFailed
 from xingfu.core.masking import mask_id_number, mask_phone
 from xingfu.registry import services
@@ -309,7 +310,11 @@ class RevealedSerializer(serializers.Serializer[Any]):
             OpenApiParameter("age_min", OpenApiTypes.INT, description="Aged at least this many years today."),
             OpenApiParameter("age_max", OpenApiTypes.INT, description="Aged at most this many years today."),
             OpenApiParameter(
-                "q", OpenApiTypes.STR, description="Name, pinyin (zhang wei / zhangwei / zw) or resident-ID tail."
+                "q",
+                OpenApiTypes.STR,
+                description="Name or part of it, pinyin (zhang wei / zhangwei / initials zw; one or two letters "
+                "are initials or the start of the pinyin), a resident-ID number, its last 4 or more digits, or "
+                "a masked number (370406********1234).",
             ),
         ],
     ),
@@ -330,6 +335,8 @@ class PersonViewSet(
 ):
     serializer_class = PersonSerializer
     permission_classes = [HasPerm.of(Perm.REGISTRY_VIEW)]
+    # A district holds a million persons: counting every match of a broad search would cost more than the page.
+    pagination_class = CappedCountPagination
     http_method_names = ["get", "post", "patch", "head", "options"]
     lookup_value_regex = "[0-9]{1,18}"
 

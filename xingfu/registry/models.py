@@ -148,10 +148,9 @@ class Person(models.Model):
             # The lists' order, so a page of a large scope is read off the index rather than sorted.
             models.Index(fields=["orgunit", "pinyin", "id"], name="person_list_order"),
             models.Index(fields=["birth_date"], name="person_birth_date"),
-            # Prefix searches (LIKE 'x%') use a b-tree only with the pattern opclass on PostgreSQL.
-            models.Index(fields=["name"], name="person_name_prefix", opclasses=["varchar_pattern_ops"]),
-            models.Index(fields=["pinyin"], name="person_pinyin_prefix", opclasses=["varchar_pattern_ops"]),
-            models.Index(fields=["pinyin_initials"], name="person_initials_prefix", opclasses=["varchar_pattern_ops"]),
+            # Search (``selectors.person_search``) is served on PostgreSQL by indexes this list cannot declare,
+            # since SQLite has no equivalent: trigrams over name, initials and pinyin, reverse(id_number) for
+            # ID tails, long names. Migration 0006 creates them.
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(name=""), name="person_name_not_empty"),

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Replace
+from django.db.models.functions import Length, Replace, Reverse
 from django.utils import timezone
 
 from xingfu.accounts.access import access_orgunit_by_code, scoped
@@ -70,14 +70,21 @@ def household_get(user: Any, pk: Any) -> Household:
 
 def person_search(qs: QuerySet[Person], query: str) -> QuerySet[Person]:
     """Narrow ``qs`` by what a clerk types: a resident-ID number or its last digits (4 or more), a Chinese
-    name or part of one, or pinyin ("zhang wei", "zhangwei" or the initials "zw")."""
+    name or part of one, or pinyin ("zhang wei", "zhangwei" or the initials "zw"; one or two letters are
+    initials or the start of the pinyin).
+
+    Each condition is written so that an index serves it on PostgreSQL (migration 0006): the ID tail as a
+    prefix of ``reverse(id_number)``, names and pinyin through trigrams. A trigram index needs three
+    characters in a row, so shorter text is matched at the start or end of the field, where the index pads
+    it into trigrams (a single Chinese character is still looked for anywhere: it matches so many names that
+    the list's own order finds a page soon). SQLite reads the same conditions without those indexes."""
     query = (query or "").strip()
     if not query:
         return qs
     id_query = compact(query)
     masked = _MASKED_ID_QUERY.match(id_query)
     if masked:
-        return qs.filter(id_number__startswith=masked.group(1), id_number__endswith=masked.group(2))
+        return _id_ends_with(qs, masked.group(2)).filter(id_number__startswith=masked.group(1))
     if _ID_QUERY.match(id_query):
         if len(id_query) == 18:
             return qs.filter(id_number=id_query)
@@ -87,21 +94,36 @@ def person_search(qs: QuerySet[Person], query: str) -> QuerySet[Person]:
                 return qs.filter(id_number=normalise(id_query))
             except ValidationFailed:
                 pass
-        return qs.filter(id_number__endswith=id_query)
+        return _id_ends_with(qs, id_query)
     if _HAN.search(query):
-        return qs.filter(name__contains="".join(query.split()))
+        return _name_contains(qs, "".join(query.split()))
     letters = query_letters(query)
     if not letters:
         return qs.none()
+    # "zhangwei" against "zhang wei": compare with the spaces taken out (the expression the index holds).
+    qs = qs.alias(pinyin_compact=Replace("pinyin", Value(" "), Value("")))
+    if len(letters) < 3:
+        return qs.filter(Q(pinyin_initials__startswith=letters) | Q(pinyin_compact__startswith=letters))
     words = query.lower().split()
-    condition = Q(pinyin_initials__startswith=letters)
+    in_pinyin = Q(pinyin_compact__contains=letters)
     if len(words) > 1:
-        condition |= Q(pinyin__contains=" ".join(words))
-    else:
-        # "zhangwei" against "zhang wei": compare with the spaces taken out.
-        qs = qs.alias(pinyin_compact=Replace("pinyin", Value(" "), Value("")))
-        condition |= Q(pinyin_compact__contains=letters)
-    return qs.filter(condition)
+        # Implied by the words in order, and what the index can find; the words then check the spaces.
+        in_pinyin &= Q(pinyin__contains=" ".join(words))
+    return qs.filter(Q(pinyin_initials__startswith=letters) | in_pinyin)
+
+
+def _id_ends_with(qs: QuerySet[Person], tail: str) -> QuerySet[Person]:
+    """Resident-ID numbers ending in ``tail``: the start of the reversed number, which an index serves."""
+    return qs.alias(id_number_reversed=Reverse("id_number")).filter(id_number_reversed__startswith=tail[::-1])
+
+
+def _name_contains(qs: QuerySet[Person], text: str) -> QuerySet[Person]:
+    """Names containing ``text``. Two characters form no trigram, so they are looked for at the start or
+    the end of the name (the whole of a name of three characters or fewer) and, in longer names, anywhere."""
+    if len(text) != 2:
+        return qs.filter(name__contains=text)
+    qs = qs.alias(name_length=Length("name"))
+    return qs.filter(Q(name__startswith=text) | Q(name__endswith=text) | Q(name_length__gt=3, name__contains=text))
 
 
 def persons_filtered(
