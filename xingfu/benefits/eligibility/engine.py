@@ -222,6 +222,13 @@ def explain_all(
         pending.append((result, programme, rule))
     if not pending:
         return results
+    if isinstance(unit, Person) and unit.merged_into_id is not None:
+        # The fact tables leave merged-away records out; say so rather than "no facts".
+        for result, _programme, _rule in pending:
+            result["reason"] = _(
+                "This record was merged into another record of the same person; that record is the one assessed."
+            )
+        return results
     base = model_for(kind).objects.filter(pk=unit.pk)
     with fact_table(kind, base, on=on) as facts:
         for result, programme, rule in pending:

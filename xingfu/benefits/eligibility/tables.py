@@ -26,7 +26,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
 from xingfu.benefits.models import HouseholdFacts, PersonFacts
 from xingfu.registry.facts import FamilyType, age_on
-from xingfu.registry.models import PARENTAGE_KINDS, EventKind, Household, Person, Relation, Sex
+from xingfu.registry.models import PARENTAGE_KINDS, EventKind, Household, Person, PersonStatus, Relation, Sex
 
 # Groups of facts that cost a join or an aggregate: only those a rule names are computed.
 MEMBERSHIP = {"household_id", "household_head_id", "residence", "relation"}
@@ -305,8 +305,8 @@ def _units_sql(qs: QuerySet[Any], fields: Sequence[str]) -> tuple[str, list[Any]
 
 def person_units_sql(base: QuerySet[Person], *, on: datetime.date, pushdown: Q | None) -> tuple[str, list[Any]]:
     """The persons the table is about, with their plain facts (age, alive, disability grade), cut by
-    ``pushdown``."""
-    units = base.annotate(
+    ``pushdown``. A record merged into another is nobody's unit: the survivor stands for the person."""
+    units = base.exclude(status=PersonStatus.MERGED).annotate(
         age=age_on(on),
         alive=ExpressionWrapper(
             Q(birth_date__lte=on) & (Q(death_date__isnull=True) | Q(death_date__gt=on)), output_field=BooleanField()

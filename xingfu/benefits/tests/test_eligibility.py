@@ -237,3 +237,32 @@ def test_a_disabled_only_child_who_died_is_paid_at_the_higher_standard(
     death_record(actor=village_worker, person=fam.children[0], date=D(2021, 5, 1))
     result = verdict(programmes["special-assistance"], fam.husband)
     assert result["amount"] == "170.00" and conditions(result)["child_disability_grade"]["actual"] is None
+
+
+def test_a_child_registered_twice_and_merged_is_paid_once(
+    programmes: Any, village_worker: Any, town_officer: Any, village: Any
+) -> None:
+    from xingfu.linkage.services import person_merge
+    from xingfu.registry.services import person_add
+
+    fam = family(village_worker, village, [("F", D(2025, 6, 1))])
+    child = fam.children[0]
+    again = person_add(
+        actor=village_worker,
+        household=fam.household,
+        name=child.name,
+        sex=child.sex,
+        birth_date=child.birth_date,
+        relation="child",
+        start_date=child.birth_date,
+    )
+    programme = programmes["childcare-subsidy"]
+    assert verdict(programme, again, D(2026, 12, 31))["eligible"]  # before the merge: a second child to pay
+
+    person_merge(actor=town_officer, survivor=child, merged=again, reason="registered twice")
+    again.refresh_from_db()
+
+    assert verdict(programme, child, D(2026, 12, 31))["eligible"]
+    merged = verdict(programme, again, D(2026, 12, 31))
+    assert not merged["eligible"] and merged["amount"] is None
+    assert "merged into another record" in merged["reason"]
