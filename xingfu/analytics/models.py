@@ -143,7 +143,7 @@ class RefreshBatch(models.Model):
     rows = models.PositiveIntegerField(_("rows"), default=0)
     seconds = models.FloatField(_("seconds"), null=True, blank=True)
     # What the sources looked like when read ({source: [count, max id, ...]}): a change means a new refresh.
-    fingerprint = models.JSONField(_("source fingerprint"), default=dict, blank=True)
+    source_signature = models.JSONField(_("source signature"), default=dict, blank=True)
     # Per indicator: "ok", or why it could not be computed (its source app is not there yet).
     indicators = models.JSONField(_("indicators"), default=dict, blank=True)
     task_id = models.CharField(_("task"), max_length=64, blank=True)

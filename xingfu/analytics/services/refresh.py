@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 DEFAULT_FIRST_YEAR = 2014
 # A batch queued or running longer than this is taken for dead (its worker stopped), and may be replaced.
 STALE_AFTER = dt.timedelta(hours=2)
-FINGERPRINT_CACHE_SECONDS = 60
+SIGNATURE_CACHE_SECONDS = 60
 # After a data change, pages start a new refresh at most this often (with the immediate task backend a
 # refresh runs inside the page's request; the figures say meanwhile that the data has changed).
 AUTO_REFRESH_EVERY = dt.timedelta(minutes=5)
@@ -79,13 +79,13 @@ def pending_batch() -> RefreshBatch | None:
     )
 
 
-def sources_fingerprint() -> dict[str, Any]:
+def sources_signature() -> dict[str, Any]:
     """What the data looks like now (counts, highest ids, latest updates of every watched table, and the
     indicator definitions): a refresh records it; a difference later means the values are stale."""
     out: dict[str, Any] = {}
     for code, source in SOURCES.items():
         if source.unavailable_reason() is None:
-            out[code] = source.fingerprint()
+            out[code] = source.signature()
     latest = Indicator.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
     out["_indicators"] = [Indicator.objects.count(), str(latest or "")]
     return out
@@ -95,11 +95,11 @@ def is_stale(batch: RefreshBatch | None) -> bool:
     """Whether the data changed since ``batch`` read it (checked at most once a minute per process)."""
     if batch is None:
         return Indicator.objects.filter(active=True).exists()
-    key = f"analytics:fingerprint:{batch.pk}"
+    key = f"analytics:source_signature:{batch.pk}"
     cached = cache.get(key)
     if cached is None:
-        cached = sources_fingerprint() != batch.fingerprint
-        cache.set(key, cached, FINGERPRINT_CACHE_SECONDS)
+        cached = sources_signature() != batch.source_signature
+        cache.set(key, cached, SIGNATURE_CACHE_SECONDS)
     return bool(cached)
 
 
@@ -221,8 +221,8 @@ def refresh_run(*, batch: RefreshBatch | None = None, reason: str = "", until: d
     if batch is None:
         batch = RefreshBatch.objects.create(status=BatchStatus.QUEUED, reason=reason[:100])
     batch.status, batch.started_at = BatchStatus.RUNNING, timezone.now()
-    batch.fingerprint = sources_fingerprint()
-    batch.save(update_fields=["status", "started_at", "fingerprint"])
+    batch.source_signature = sources_signature()
+    batch.save(update_fields=["status", "started_at", "source_signature"])
     try:
         indicators = list(Indicator.objects.filter(active=True).order_by("order", "code"))
         steps, status = _plan(indicators)

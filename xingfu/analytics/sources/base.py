@@ -154,7 +154,7 @@ class Source:
                     }
         return None
 
-    def fingerprint(self) -> list[Any]:
+    def signature(self) -> list[Any]:
         """Cheap figures that change whenever the rows do: per watched table, its count, highest id and latest
         update."""
         out: list[Any] = []

@@ -11,7 +11,13 @@ from django.test.utils import CaptureQueriesContext
 
 from xingfu.analytics.models import BatchStatus, DataValue, RefreshBatch
 from xingfu.analytics.services import refresh as refresh_module
-from xingfu.analytics.services.refresh import current_batch, refresh_enqueue, refresh_if_stale, refresh_run
+from xingfu.analytics.services.refresh import (
+    current_batch,
+    refresh_enqueue,
+    refresh_if_stale,
+    refresh_run,
+    sources_signature,
+)
 from xingfu.analytics.sources import SOURCES
 from xingfu.analytics.tests.factories import births, define, indicator, women
 from xingfu.registry.models import Person
@@ -126,6 +132,14 @@ def test_nothing_is_recomputed_while_the_data_is_unchanged(village: Any) -> None
     indicator("births")
     refresh_run()
     assert refresh_if_stale() is None
+
+
+def test_a_refresh_records_the_source_signature_it_read(village: Any) -> None:
+    indicator("births")
+    batch = refresh_run()
+    assert batch.source_signature == sources_signature()
+    births(village, on=dt.date(2026, 2, 1), girls=1)
+    assert sources_signature()["births"] != batch.source_signature["births"]
 
 
 def test_a_refresh_on_demand_runs_as_a_task_immediately_by_default(district_admin: Any, village: Any) -> None:
