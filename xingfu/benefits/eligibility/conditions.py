@@ -293,3 +293,33 @@ def _plain(value: Any) -> Any:
     if isinstance(value, datetime.date):
         return value.isoformat()
     return value
+
+
+def describe_conditions(tree: dict[str, Any], *, unit: str) -> str:
+    """The tree in words for the programme page: facts by their labels, choices by theirs, e.g.
+    "Family type ∈ {Only child (a daughter)} and Residence = Rural"."""
+
+    def value_text(fact: Fact, value: Any) -> str:
+        labels = dict(fact.choices)
+        if isinstance(value, list):
+            return "{" + ", ".join(str(labels.get(v, v)) for v in value) + "}"
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
+        return str(labels.get(value, value))
+
+    def text(node: dict[str, Any], nested: bool) -> str:
+        if "fact" in node:
+            fact = fact_for(unit, node["fact"])
+            if fact is None:  # a fact since withdrawn: show what is stored
+                return f"{node['fact']} {OPERATORS.get(node.get('operator', ''), '?')} {node.get('value')}"
+            return f"{fact.label} {OPERATORS[node['operator']]} {value_text(fact, node.get('value'))}"
+        if "not" in node:
+            return _("not (%(condition)s)") % {"condition": text(node["not"], False)}
+        kind = "all" if "all" in node else "any"
+        parts = [text(child, True) for child in node[kind]]
+        if not parts:
+            return _("everyone") if kind == "all" else _("no one")
+        joined = (_(" and ") if kind == "all" else _(" or ")).join(parts)
+        return f"({joined})" if nested and len(parts) > 1 else joined
+
+    return text(tree, False)

@@ -225,3 +225,10 @@ def test_a_fund_page_shows_the_statement(programmes: Any, district_admin: Any, a
     html = page(admin, f"/benefits/funds/{fund.pk}/")
     assert "1500000" in html.replace(",", "") and "企业捐赠" in html
     assert Decimal("1500000") == sum(t.amount for t in fund.transactions.all())
+
+
+def test_the_programme_page_states_each_rule_s_conditions_in_words(programmes: Any, officer: Client) -> None:
+    html = page(officer, f"/benefits/programmes/{programmes['only-daughter'].pk}/")
+    conditions = html.split('data-testid="rule-conditions">')[1].split("</td>")[0]
+    assert "Family type" in conditions and "Only child (a daughter)" in conditions
+    assert "family_type" not in conditions and "{'" not in conditions

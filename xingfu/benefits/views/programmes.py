@@ -15,7 +15,7 @@ from xingfu.accounts.access import access_orgunit_by_code, access_orgunits, requ
 from xingfu.accounts.roles import Perm
 from xingfu.benefits import access, forms, selectors
 from xingfu.benefits.eligibility.amounts import describe
-from xingfu.benefits.eligibility.conditions import OPERATORS_BY_TYPE
+from xingfu.benefits.eligibility.conditions import OPERATORS_BY_TYPE, describe_conditions
 from xingfu.benefits.eligibility.facts import FACTS
 from xingfu.benefits.models import BenefitKind, Fund, Programme
 from xingfu.benefits.services import certificates as certificate_services
@@ -68,6 +68,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rules = list(programme.rules.order_by("-valid_from"))
     for rule in rules:
         rule.amount_text = describe(rule.amount)  # type: ignore[attr-defined]
+        rule.conditions_text = describe_conditions(rule.conditions, unit=programme.unit)  # type: ignore[attr-defined]
     may_manage = can(request, Perm.BENEFITS_MANAGE)
     context = {
         "programme": programme,
