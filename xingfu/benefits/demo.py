@@ -313,6 +313,39 @@ PROGRAMMES: list[
 CARE_FUND = ("population-care", "人口关爱基金", "Population care fund: budget, donations and individuals' gifts.")
 
 
+# The district writes its programmes in Chinese; the English after it is for readers of the English pages.
+DESCRIPTIONS_ZH = {
+    "late-marriage": (
+        "晚婚晚育的农村家庭：男方 25 周岁、女方 23 周岁及以上结婚，女方 24 周岁及以上"
+        "生育第一个子女（年龄为历史口径，未经核实）。"
+    ),
+    "only-daughter": "独生子女为女儿、夫妇未再生育的家庭。",
+    "two-daughters": "两个子女均为女儿、未再生育的家庭。（原政策另有节育要求，本系统不记录。）",
+    "free-medical-premium": (
+        "区财政为农村独生子女户、双女户的每名成员缴纳新型农村合作医疗参合费。缴费额为示例值（未经核实）。"
+    ),
+    "free-pension-premium": ("区财政为上述家庭中 16–59 周岁的成员缴纳农村养老保险费。缴费额为示例值（未经核实）。"),
+    "housing-preference": ("凭证书在拆迁补偿和新型农村社区购房时享受 5%–15% 优惠，由合作部门核验。各类比例为示例值。"),
+    "college-reward": ("独生子女户、双女户子女考入大学的，凭录取通知书申请，一次性奖励；金额按录取层次（示例值）。"),
+    "care-fund-hardship": "计划生育困难家庭救助，凭申请逐案审定，由人口关爱基金支付。",
+    "reward-assistance": (
+        "农村只有一个子女或两个女孩的夫妇，年满 60 周岁起每人享受奖励扶助金，直至亡故。200"
+        "6 年起每年 600 元，2009 年起 720 元；当地报道每月 80 元（现行全国标"
+        "准未经核实）。演示配置按月发放。"
+    ),
+    "special-assistance": (
+        "独生子女死亡或伤病残（残疾等级三级及以上，即一至三级；未经核实）、女方年满 49 周岁、"
+        "未再生育或收养子女的夫妇。2014 年标准每人每月：子女死亡的城镇 340 元、农村 1"
+        "70 元；子女伤残的城镇 270 元、农村 150 元。"
+    ),
+    "childcare-subsidy": (
+        "3 周岁以下婴幼儿，不分孩次、不分户籍：每孩每年 3600 元，发至满 3 周岁；202"
+        "2–2024 年出生的，按 2025 年 1 月 1 日起未满 3 周岁的月数折算。每年"
+        "一次发给孩子所在户的户主。"
+    ),
+}
+
+
 def demo_programmes() -> int:
     """The programmes above (and the care fund they draw on); those that exist are left as they are."""
     created = 0
@@ -324,6 +357,7 @@ def demo_programmes() -> int:
             if Programme.objects.filter(code=fields["code"]).exists():
                 continue
             own_fund = fund if fields["code"] == "care-fund-hardship" else None
+            fields = {**fields, "description": f"{DESCRIPTIONS_ZH[fields['code']]}\n\n{fields['description']}"}
             programme = programme_define(actor=None, **fields, fund=own_fund, conditions=conditions, amount=amount)
             for valid_from, later_amount, note in later:
                 programme_rule_add(
