@@ -98,7 +98,7 @@ def text(value: Any) -> str:
 
 
 # Values as plain strings (not the TextChoices members): psycopg's COPY would write a member by its name.
-_SEX = {
+SEXES = {
     "男": Sex.MALE.value,
     "女": Sex.FEMALE.value,
     "m": Sex.MALE.value,
@@ -106,7 +106,7 @@ _SEX = {
     "male": Sex.MALE.value,
     "female": Sex.FEMALE.value,
 }
-_RESIDENCE = {
+RESIDENCES = {
     "农村": Residence.RURAL.value,
     "城镇": Residence.URBAN.value,
     "农业": Residence.RURAL.value,
@@ -116,7 +116,7 @@ _RESIDENCE = {
     "rural": Residence.RURAL.value,
     "urban": Residence.URBAN.value,
 }
-_RELATION = {
+RELATIONS = {
     "户主": Relation.HEAD.value,
     "本人": Relation.HEAD.value,
     "配偶": Relation.SPOUSE.value,
@@ -138,21 +138,21 @@ _RELATION = {
 
 
 def read_sex(value: str) -> str:
-    found = _SEX.get(value.lower())
+    found = SEXES.get(value.lower())
     if found is None:
         raise CellError(_("Write 男 or 女 (M or F), not “%(value)s”.") % {"value": value})
     return found
 
 
 def read_residence(value: str) -> str:
-    found = _RESIDENCE.get(value.lower())
+    found = RESIDENCES.get(value.lower())
     if found is None:
         raise CellError(_("Write 农村 or 城镇 (rural or urban), not “%(value)s”.") % {"value": value})
     return found
 
 
 def read_relation(value: str) -> str:
-    found = _RELATION.get(value.lower())
+    found = RELATIONS.get(value.lower())
     if found is None:
         raise CellError(
             _("Write 户主, 配偶, 子女, 父母 or 其他 (head, spouse, child, parent, other), not “%(value)s”.")

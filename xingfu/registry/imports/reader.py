@@ -136,7 +136,7 @@ def _csv_rows(reader: Any) -> Iterator[tuple[int, list[Any]]]:
                 _("Row %(row)d cannot be read as CSV (%(error)s); check its quotation marks.")
                 % {"row": row_no, "error": exc}
             ) from None
-        if any(cell.strip() for cell in cells):
+        if any(map(str.strip, cells)):
             yield row_no, cells
 
 

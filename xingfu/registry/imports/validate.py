@@ -8,6 +8,7 @@ the report with its row, column and reason; the file is written only if there is
 """
 
 import datetime
+import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -92,7 +93,7 @@ class IdChecker:
         self.places: set[str] = set()
 
     def __call__(self, raw: str) -> str:
-        number = resident_id.compact(raw)
+        number = raw.upper() if raw.isalnum() else resident_id.compact(raw)
         if (
             len(number) == 18
             and number[:10] in self.places
@@ -198,6 +199,13 @@ def validate(
     return plan
 
 
+_ROW_KEYS = (
+    "village_code", "household_number", "address", "residence", "name", "sex", "birth_date", "id_number", "relation",
+    "phone",
+)  # fmt: skip
+_BIRTH, _ID = _ROW_KEYS.index("birth_date"), _ROW_KEYS.index("id_number")
+
+
 class RowChecker:
     def __init__(self, plan: Plan, report: Report, index: dict[str, int], villages: dict[str, tuple[int, str]]) -> None:
         self.plan = plan
@@ -213,12 +221,16 @@ class RowChecker:
         self.seen_ids: dict[str, int] = {}
         self.households: dict[tuple[int, str], int] = {}
         self.width = max(index.values()) + 1
-        self.columns = list(index.items())
+        # Where each column's cell is, in the order row() reads them; a column the file leaves out reads the
+        # empty cell row() adds after the last one.
+        self.cells = tuple(index.get(key, -1) for key in _ROW_KEYS)
+        self.pick = operator.itemgetter(*self.cells)
 
     def rows(self, chunk: list[tuple[int, list[Any]]]) -> None:
         numbers: dict[str, int] = {}
+        row = self.row
         for row_no, cells in chunk:
-            number = self.row(row_no, cells)
+            number = row(row_no, cells)
             if number is not None:
                 numbers[number] = row_no
         # One query per chunk for numbers already in the registry.
@@ -232,16 +244,25 @@ class RowChecker:
 
     def row(self, row_no: int, cells: list[Any]) -> str | None:
         """Check one row; a good one joins the plan. Returns its resident-ID number for the registry check."""
-        if len(cells) < self.width:
-            cells = cells + [None] * (self.width - len(cells))
+        # This runs a million times for a large file: the common cases are read inline, and anything unusual
+        # goes through the same readers as before (which give the reasons).
+        cells = [*cells, *[None] * (self.width - len(cells)), None]
+        text = col.text
+        values = [" ".join(c.split()) if c.__class__ is str else text(c) for c in self.pick(cells)]
+        (
+            village_code,
+            number,
+            address,
+            residence_text,
+            name,
+            sex_text,
+            birth_text,
+            id_text,
+            relation_text,
+            phone_text,
+        ) = values
         add = self.report.add
         before = self.plan.error_count
-        text = col.text
-        v = dict.fromkeys(("address", "phone"), "")
-        for key, i in self.columns:
-            v[key] = text(cells[i])
-
-        village_code = v["village_code"]
         village = self.villages.get(village_code)
         if not village_code:
             add(row_no, "village_code", _("The village code is required."))
@@ -253,39 +274,42 @@ class RowChecker:
                 % {"code": village_code},
                 village_code,
             )
-        number = v["household_number"]
         if not number:
             add(row_no, "household_number", _("The household number is required."))
         elif len(number) > 32:
             add(row_no, "household_number", _("A household number has at most 32 characters."), number)
-        address = v["address"]
         if len(address) > 200:
             add(row_no, "address", _("An address has at most 200 characters."), address)
-        residence = self._read(row_no, "residence", v["residence"], col.read_residence)
-        name = v["name"]
+        residence = col.RESIDENCES.get(residence_text.lower())
+        if residence is None:
+            residence = self._read(row_no, "residence", residence_text, col.read_residence)
         if not name:
             add(row_no, "name", _("The name is required."))
         elif len(name) > 50:
             add(row_no, "name", _("A name has at most 50 characters."), name)
-        relation = self._read(row_no, "relation", v["relation"], col.read_relation)
-        phone = self._read(row_no, "phone", v["phone"], col.read_phone) or ""
+        relation = col.RELATIONS.get(relation_text.lower())
+        if relation is None:
+            relation = self._read(row_no, "relation", relation_text, col.read_relation)
+        if 7 <= len(phone_text) <= 15 and phone_text.isascii() and phone_text.isdigit():
+            phone = phone_text
+        else:
+            phone = self._read(row_no, "phone", phone_text, col.read_phone) or ""
 
-        id_text = v["id_number"]
-        id_number = self._id_number(row_no, cells[self.index["id_number"]], id_text)
+        id_number = self._id_number(row_no, cells[self.cells[_ID]], id_text)
         sex: str | None = None
-        if v["sex"]:
-            sex = self._read(row_no, "sex", v["sex"], col.read_sex)
+        if sex_text:
+            sex = col.SEXES.get(sex_text.lower()) or self._read(row_no, "sex", sex_text, col.read_sex)
         elif id_number:
             sex = resident_id.sex_of(id_number)
         elif not id_text:
             add(row_no, "sex", _("The sex is required (男 or 女) when there is no resident ID number."))
-        birth = self._birth_date(row_no, cells[self.index["birth_date"]], v["birth_date"], id_number, id_text)
+        birth = self._birth_date(row_no, cells[self.cells[_BIRTH]], birth_text, id_number, id_text)
         if id_number and birth and sex and not _agrees(id_number, birth, sex, self.today):
             try:
                 resident_id.check_agrees(id_number, birth_date=birth, sex=sex)
             except ValidationFailed as exc:
                 key = exc.field if exc.field in col.BY_KEY else "id_number"
-                add(row_no, key, str(exc.message), v.get(key))
+                add(row_no, key, str(exc.message), {"birth_date": birth_text, "sex": sex_text}.get(key, id_text))
         if not id_text and birth and birth <= self.oldest_without_id:
             add(
                 row_no,
