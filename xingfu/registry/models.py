@@ -145,7 +145,8 @@ class Person(models.Model):
         ordering = ["orgunit_id", "pinyin", "id"]
         indexes = [
             models.Index(fields=["orgunit", "status"], name="person_orgunit_status"),
-            # The lists' order, so a page of a large scope is read off the index rather than sorted.
+            # The lists' order, so a page of a large scope is read off the index rather than sorted. On
+            # PostgreSQL it also carries pinyin_initials and status (migration 0007), for broad searches.
             models.Index(fields=["orgunit", "pinyin", "id"], name="person_list_order"),
             models.Index(fields=["birth_date"], name="person_birth_date"),
             # Search (``selectors.person_search``) is served on PostgreSQL by indexes this list cannot declare,
