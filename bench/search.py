@@ -103,6 +103,21 @@ def _explain(user: Any, kinds: dict[str, list[str]]) -> None:
         print(page.order_by().values("pk")[:1001].explain(analyze=True))
 
 
+def _postgres_cpu_seconds() -> float | None:
+    """CPU seconds used so far by this connection's PostgreSQL backend (same host), or None."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run(
     *, persons: int, queries: int, baseline_queries: int, seed: int, scope: str, explain: bool, **_: Any
 ) -> dict[str, Any]:
@@ -123,6 +138,8 @@ def run(
     load_before = os.getloadavg()[0]
     samples: dict[str, list[float]] = {}
     counted_past_limit = 0
+    # CPU time, unlike wall-clock time, hardly depends on what else the shared machine is doing.
+    python_cpu, postgres_cpu = time.process_time(), _postgres_cpu_seconds()
     with stopwatch() as t:
         for kind, qs in kinds.items():
             samples[kind] = []
@@ -134,6 +151,8 @@ def run(
                 body = response.json()
                 assert body["count"] >= 1, (kind, q)
                 counted_past_limit += not body["count_exact"]
+    python_cpu = time.process_time() - python_cpu
+    postgres_cpu_after = _postgres_cpu_seconds()
     every = [s for kind in samples.values() for s in kind]
     with stopwatch() as naive:
         for q in kinds["name"][:baseline_queries]:
@@ -153,7 +172,10 @@ def run(
         # Queries whose count stopped at the limit ("1,000+").
         "counts_capped": counted_past_limit,
         "load_avg": [round(load_before, 1), round(os.getloadavg()[0], 1)],
+        "python_cpu_ms_per_query": round(python_cpu * 1000 / len(every), 1),
     }
+    if postgres_cpu is not None and postgres_cpu_after is not None:
+        result["postgres_cpu_ms_per_query"] = round((postgres_cpu_after - postgres_cpu) * 1000 / len(every), 1)
     for kind, values in samples.items():
         result[f"{kind}_p50_ms"] = round(percentile(values, 50), 1)
         result[f"{kind}_p95_ms"] = round(percentile(values, 95), 1)
