@@ -6,6 +6,7 @@ import io
 from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -19,7 +20,7 @@ def _lines(query: Query, rows: list[Row]) -> Iterator[list[object]]:
         _("Indicator"),
         _("Org unit code"),
         _("Org unit"),
-        _("Period"),
+        pgettext("statistical period", "Period"),
         _("Numerator"),
         _("Denominator"),
         _("Value"),

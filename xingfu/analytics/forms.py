@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xingfu.analytics.models import (
     DecisionKind,
@@ -81,7 +82,7 @@ class LineForm(forms.Form):
 
 class DecisionForm(forms.Form):
     subject = forms.ChoiceField(label=_("Town or department"))
-    kind = forms.ChoiceField(label=_("Decision"), choices=DecisionKind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("scorecard decision", "Decision"), choices=DecisionKind.choices)
     amount = forms.DecimalField(label=_("Amount (yuan)"), required=False, min_value=0, max_digits=12, decimal_places=2)
     note = forms.CharField(label=_("What was decided"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 

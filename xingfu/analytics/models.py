@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -268,7 +268,7 @@ class ScorecardLine(models.Model):
 
 class DecisionKind(models.TextChoices):
     REWARD = "reward", _("Reward")
-    PENALTY = "penalty", _("Penalty")
+    PENALTY = "penalty", pgettext_lazy("scorecard decision", "Penalty")
     NONE = "none", _("Neither")
 
 
@@ -280,13 +280,13 @@ class ScorecardDecision(models.Model):
     scorecard = models.ForeignKey(Scorecard, on_delete=models.PROTECT, related_name="decisions")
     town = models.ForeignKey("orgunits.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     department = models.CharField(_("department"), max_length=100, blank=True)
-    kind = models.CharField(_("decision"), max_length=8, choices=DecisionKind.choices)
+    kind = models.CharField(pgettext_lazy("scorecard decision", "decision"), max_length=8, choices=DecisionKind.choices)
     amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True)
     note = models.TextField(_("what was decided"))
     score = models.DecimalField(_("score"), max_digits=8, decimal_places=2)
     evidence = models.JSONField(_("evidence"))
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+    decided_at = models.DateTimeField(pgettext_lazy("scorecard decision", "decided at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("scorecard decision")

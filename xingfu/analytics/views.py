@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from xingfu.accounts.access import access_orgunit_by_code, access_orgunits, scope_of
@@ -641,7 +642,7 @@ def scorecard_decision(request: HttpRequest, pk: int) -> HttpResponse:
     except XingfuError as exc:
         form.add_error(None, str(exc.message))
         return _scorecard_page(request, card, decision_form=form, status=exc.status_code)
-    messages.success(request, _("Decision recorded."))
+    messages.success(request, pgettext("scorecard decision", "Decision recorded."))
     return redirect("analytics-scorecard", card.pk)
 
 

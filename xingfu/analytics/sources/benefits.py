@@ -9,12 +9,17 @@ from django.apps import apps
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xingfu.analytics.sources.base import COUNT, Field, Measure, QuerySetSource
 
 
 def _model(name: str) -> Any:
     return apps.get_model("benefits", name)
+
+
+# The same word and context as the benefits app's own field, so both show 扶助项目.
+_PROGRAMME = pgettext_lazy("benefit programme", "programme")
 
 
 def _programme_codes() -> Sequence[str]:
@@ -43,7 +48,7 @@ payments = QuerySetSource(
     date_is_datetime=True,
     village_field="orgunit_id",
     fields={
-        "programme": Field("programme", _("programme"), "str", lookup="programme__code", choices_from=_programme_codes),
+        "programme": Field("programme", _PROGRAMME, "str", lookup="programme__code", choices_from=_programme_codes),
     },
     measures={
         "count": COUNT,
@@ -75,7 +80,7 @@ entitlements = QuerySetSource(
     village_field="orgunit_id",
     fields={
         "status": Field("status", _("status"), "str", choices=("pending", "paid", "failed")),
-        "programme": Field("programme", _("programme"), "str", lookup="programme__code", choices_from=_programme_codes),
+        "programme": Field("programme", _PROGRAMME, "str", lookup="programme__code", choices_from=_programme_codes),
     },
     watches=[("benefits.Entitlement", None), ("benefits.PaymentCycle", None)],
     required_fields=[("benefits.Entitlement", "status"), ("benefits.PaymentCycle", "approved_at")],

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xingfu.analytics.sources.base import (
     Field,
@@ -199,7 +200,7 @@ population = SqlSource(
 
 villages = SqlSource(
     code="villages",
-    label=_("Villages"),
+    label=pgettext_lazy("analytics source", "Villages"),
     description=_("Every village, once in every period: the denominator of figures per village."),
     app_label="orgunits",
     build=_villages_sql,
