@@ -7,7 +7,8 @@ can point at persons and households without reading anything back.
 """
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -56,24 +57,55 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
     return list(range(start, start + count))
 
 
+def bulk_write_settings() -> None:
+    """For a transaction that writes many rows (PostgreSQL): its commit does not wait for the write-ahead log
+    to reach the disk. A crash in the moment after the commit may lose the whole transaction, never part of it;
+    the batch's status is written in the same transaction, so it would show the import as not done."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
+
+
 def timestamp(value: datetime) -> Any:
     """A timestamp as the database takes it in a raw insert (SQLite stores naive local text)."""
     return connection.ops.adapt_datetimefield_value(value)
 
 
+@contextmanager
+def copy_rows(model: type[models.Model], fields: Sequence[str]) -> Iterator[Callable[[Iterable[Sequence[Any]]], int]]:
+    """PostgreSQL only: a ``COPY`` into ``model``'s table that stays open while rows come, so that the server
+    stores them while the caller prepares the next ones. Yields ``write``, which takes rows (tuples in the
+    order of ``fields``) and returns how many it wrote. A row the table refuses (a constraint, a unique index)
+    makes the block raise, at the latest when it ends."""
+    table = connection.ops.quote_name(_table(model))
+    columns = ", ".join(connection.ops.quote_name(c) for c in _columns(model, fields))
+    with (
+        connection.wrap_database_errors,  # psycopg's errors as Django's (IntegrityError, DataError, ...)
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        write_row = copy.write_row
+
+        def write(rows: Iterable[Sequence[Any]]) -> int:
+            count = 0
+            for row in rows:
+                write_row(row)
+                count += 1
+            return count
+
+        yield write
+
+
 def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    """Insert ``rows`` (tuples of values in the order of ``fields``, primary key included) into ``model``'s
-    table; returns how many. Runs in the caller's transaction."""
+    """Insert ``rows`` (tuples of values in the order of ``fields``) into ``model``'s table; returns how many.
+    Runs in the caller's transaction. A primary key left out of ``fields`` is given by the database."""
+    if connection.vendor == "postgresql":
+        with copy_rows(model, fields) as write:
+            return write(rows)
     table = connection.ops.quote_name(_table(model))
     columns = ", ".join(connection.ops.quote_name(c) for c in _columns(model, fields))
     count = 0
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    count += 1
-            return count
         sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
         batch: list[Sequence[Any]] = []
         for row in rows:

@@ -12,7 +12,7 @@ import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any
+from typing import Any, Protocol
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -174,9 +174,31 @@ def check_headings(headings: list[str]) -> tuple[dict[str, int], dict[str, str],
     return index, labels, problems
 
 
+class PersonsWriter(Protocol):
+    """Where ``validate`` writes the persons while it checks the rows."""
+
+    def write(self, plan: Plan, first: int) -> None:
+        """Write ``plan.persons[first:]``, the good rows of the chunk just checked."""
+
+    def end(self) -> None:
+        """All rows are checked."""
+
+
 def validate(
-    table: Table, *, villages: dict[str, tuple[int, str]], progress: Callable[[int], None] | None = None
+    table: Table,
+    *,
+    villages: dict[str, tuple[int, str]],
+    progress: Callable[[int], None] | None = None,
+    write_persons: PersonsWriter | None = None,
 ) -> Plan:
+    """Check the whole file and make the plan of what it will write (``plan.ok``) or the report of its
+    problems (``plan.errors``).
+
+    With ``write_persons``, the persons are written while the file is being checked, chunk by chunk. Then the
+    resident-ID numbers are not looked up in the registry (the unique index the persons are written into
+    refuses a number already there), and checking stops at the first problem, with a plan that is not ok and
+    a report that is not complete: the caller discards what was written and checks the file again without it.
+    """
     plan = Plan()
     index, labels, problems = check_headings(table.headings)
     if problems:
@@ -186,10 +208,17 @@ def validate(
     report = Report(plan, labels)
     checker = RowChecker(plan, report, index, villages)
     for chunk in _chunks(table.rows, CHUNK):
-        checker.rows(chunk)
+        first_person = len(plan.persons)
+        checker.rows(chunk, in_registry=write_persons is None)
         plan.rows += len(chunk)
+        if write_persons is not None:
+            if not plan.ok:
+                return plan
+            write_persons.write(plan, first_person)
         if progress is not None:
             progress(plan.rows)
+    if write_persons is not None:
+        write_persons.end()  # before the households are looked up, on the same connection
     if plan.rows == 0:
         plan.errors = [{**file_error(_("The file has column headings but no rows. Add one row per person.")), "row": 1}]
         plan.error_count = 1
@@ -226,13 +255,17 @@ class RowChecker:
         self.cells = tuple(index.get(key, -1) for key in _ROW_KEYS)
         self.pick = operator.itemgetter(*self.cells)
 
-    def rows(self, chunk: list[tuple[int, list[Any]]]) -> None:
+    def rows(self, chunk: list[tuple[int, list[Any]]], *, in_registry: bool = True) -> None:
+        """Check a chunk of rows, and (unless ``in_registry`` is off) whether their resident-ID numbers are
+        already registered."""
         numbers: dict[str, int] = {}
         row = self.row
         for row_no, cells in chunk:
             number = row(row_no, cells)
             if number is not None:
                 numbers[number] = row_no
+        if not in_registry:
+            return
         # One query per chunk for numbers already in the registry.
         for number in existing_values(Person, "id_number", list(numbers)):
             self.report.add(
