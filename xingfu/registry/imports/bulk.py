@@ -7,7 +7,7 @@ can point at persons and households without reading anything back.
 """
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -64,6 +64,64 @@ def bulk_write_settings() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit = off")
+
+
+def foreign_key_triggers_off(*tables: type[models.Model]) -> bool:
+    """Stop PostgreSQL checking, row by row, the foreign keys of the rows this transaction writes into
+    ``tables`` from here on, when the caller checks the references itself (``lock_existing``) and the
+    database allows it; returns whether it did. ``foreign_key_triggers_on`` turns the checks back on.
+
+    PostgreSQL checks a foreign key with a trigger per written row and reference, run at commit (Django's
+    constraints are deferred): for a million persons with their households and memberships that is a few
+    million lookups, about a third of the database's work. The constraints stay; only the per-row triggers are
+    off, through ``session_replication_role = replica`` for this transaction. That setting turns off every
+    trigger, so it is used only if the tables have no trigger other than those of their foreign keys (a
+    deferrable unique constraint or a trigger of our own would be turned off too), and only if the role may
+    set it: a superuser, or on PostgreSQL 15 and later a role granted
+    ``GRANT SET ON PARAMETER session_replication_role TO ...``. Otherwise nothing changes and the triggers
+    check the references at commit, as always.
+    """
+    if not foreign_key_triggers_may_be_off(*tables):
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+    return True
+
+
+def foreign_key_triggers_may_be_off(*tables: type[models.Model]) -> bool:
+    """Whether ``foreign_key_triggers_off`` would turn them off for these tables."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        if connection.pg_version >= 150000:  # type: ignore[attr-defined]
+            cursor.execute("SELECT has_parameter_privilege('session_replication_role', 'SET')")
+        else:
+            cursor.execute("SELECT current_setting('is_superuser') = 'on'")
+        if not cursor.fetchone()[0]:
+            return False
+        cursor.execute(
+            "SELECT count(*) FROM pg_trigger t LEFT JOIN pg_constraint c ON c.oid = t.tgconstraint"
+            " WHERE t.tgrelid = ANY(%s::regclass[]) AND c.contype IS DISTINCT FROM 'f'",
+            [[_table(model) for model in tables]],
+        )
+        return not cursor.fetchone()[0]
+
+
+def foreign_key_triggers_on() -> None:
+    """The triggers are on again for the rest of the transaction (after ``foreign_key_triggers_off``)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = origin")
+
+
+def lock_existing(model: type[models.Model], ids: Collection[int]) -> int:
+    """PostgreSQL: how many of ``ids`` are rows of ``model``, locking them until the end of the transaction
+    against being deleted or renumbered (``FOR KEY SHARE``, the lock PostgreSQL's foreign-key check takes)."""
+    if not ids:
+        return 0
+    table = connection.ops.quote_name(_table(model))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM {table} WHERE id = ANY(%s) FOR KEY SHARE", [list(ids)])  # noqa: S608
+        return len(cursor.fetchall())
 
 
 def timestamp(value: datetime) -> Any:

@@ -27,10 +27,14 @@ from xingfu.accounts.access import require, scope_of
 from xingfu.accounts.roles import Perm
 from xingfu.audit.services import audit_record
 from xingfu.core.errors import Conflict, ValidationFailed
+from xingfu.orgunits.models import OrgUnit
 from xingfu.registry.imports.bulk import (
     bulk_write_settings,
     copy_rows,
+    foreign_key_triggers_off,
+    foreign_key_triggers_on,
     insert_rows,
+    lock_existing,
     reserve_ids,
     timestamp,
 )
@@ -201,7 +205,7 @@ def _run(batch: ImportBatch) -> ImportBatch:
     _set(batch, status=ImportStatus.WRITING, rows_total=plan.rows, rows_checked=plan.rows)
     try:
         with transaction.atomic():
-            _write(batch, plan)
+            _write(batch, plan, triggers_off=foreign_key_triggers_off(Person, Household, Membership))
     except (IntegrityError, DatabaseError) as exc:
         logger.warning("registry import #%s refused by the database: %s", batch.pk, exc)
         _finish(
@@ -228,6 +232,7 @@ def _run_writing_while_checking(batch: ImportBatch, table: Table, villages: dict
     progress = ProgressAside(batch)
     try:
         with transaction.atomic():
+            triggers_off = foreign_key_triggers_off(Person, Household, Membership)
             person_ids = reserve_ids(Person, table.rows_estimate + 1)
             with ExitStack() as copying:
                 persons = _PersonsCopy(copying, person_ids)
@@ -236,7 +241,13 @@ def _run_writing_while_checking(batch: ImportBatch, table: Table, villages: dict
                 raise _StartAgain
             progress.writing(plan.rows)
             progress.close()  # before this transaction touches the batch's row, which the other connection did
-            _write(batch, plan, person_ids=person_ids[: len(plan.persons)], persons_written=True)
+            _write(
+                batch,
+                plan,
+                person_ids=person_ids[: len(plan.persons)],
+                persons_written=True,
+                triggers_off=triggers_off,
+            )
         return True
     except (_StartAgain, FileRejected, DatabaseError) as exc:
         logger.info("registry import #%s: checking again without writing (%s)", batch.pk, type(exc).__name__)
@@ -270,10 +281,13 @@ def _write(
     *,
     person_ids: list[int] | None = None,
     persons_written: bool = False,
+    triggers_off: bool = False,
 ) -> None:
     """Write a checked plan with its audit event and the batch's done status (in the caller's transaction)."""
     bulk_write_settings()
-    counts = write_plan(plan, person_ids=person_ids, persons_written=persons_written)
+    counts = write_plan(plan, person_ids=person_ids, persons_written=persons_written, triggers_off=triggers_off)
+    if triggers_off:
+        foreign_key_triggers_on()
     audit_record(
         actor=batch.uploaded_by,
         action="registry.import",
@@ -307,10 +321,15 @@ def person_rows(
         )  # fmt: skip
 
 
-def write_plan(plan: Plan, *, person_ids: list[int] | None = None, persons_written: bool = False) -> dict[str, int]:
+def write_plan(
+    plan: Plan, *, person_ids: list[int] | None = None, persons_written: bool = False, triggers_off: bool = False
+) -> dict[str, int]:
     """Write a checked plan in the caller's transaction: persons (unless ``persons_written`` under
     ``person_ids`` already), new households, memberships; existing households without a head get the file's
-    head. Keys are reserved first so nothing is read back."""
+    head. Keys are reserved first so nothing is read back. With ``triggers_off`` (``foreign_key_triggers_off``)
+    the references are checked here."""
+    if triggers_off:
+        _check_references(plan)
     today = timezone.localdate()
     now = timestamp(timezone.now())
     extended = [d for d in plan.households if d.existing_id is not None]
@@ -358,6 +377,16 @@ def write_plan(plan: Plan, *, person_ids: list[int] | None = None, persons_writt
         "households_created": len(new),
         "households_extended": len(extended),
     }
+
+
+def _check_references(plan: Plan) -> None:
+    """What the foreign keys of the rows written would check, as a whole: the villages and the households
+    extended exist, and stay until the transaction ends. Every other reference (household head, membership
+    person, new household) is to a row this transaction writes; merged_into is left empty."""
+    villages = {d.village_id for d in plan.households}
+    extended = {d.existing_id for d in plan.households if d.existing_id is not None}
+    if lock_existing(OrgUnit, villages) != len(villages) or lock_existing(Household, extended) != len(extended):
+        raise IntegrityError("a village or household of the file was deleted while it was being imported")
 
 
 PERSON_FIELDS = (
