@@ -8,15 +8,23 @@ baseline (the same row checks, then one existence query, ``get_or_create`` of th
 ``Person.objects.create``/``Membership.objects.create`` per row) runs on the first ``--sample`` rows inside a
 transaction that is rolled back, and is extrapolated to the whole file.
 
-The imported rows are deleted afterwards (``--keep`` keeps them), so the benchmark can run again.
+Beside the wall-clock figures: the CPU seconds of this process and of its PostgreSQL backend during the import
+(read from ``/proc`` when the server runs on this machine), the load average before and after it (the machine
+is shared), and whether the import could leave the foreign keys' per-row triggers off (``foreign_key_triggers``:
+"off" for a superuser or a role granted ``SET`` on ``session_replication_role``, else "on").
+
+The imported rows are deleted afterwards (``--keep`` keeps them) and, on PostgreSQL, the tables vacuumed, so
+that the benchmark can run again on the registry it found.
 """
 
 import argparse
 import csv
 import json
 import multiprocessing
+import os
 import sys
 import tempfile
+import time
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -30,6 +38,7 @@ from xingfu.core.testing import ensure_district
 from xingfu.demo.loader import demo_villages
 from xingfu.orgunits.models import Level, OrgUnit
 from xingfu.registry.demo import Village, demo_villages_in_db, generate
+from xingfu.registry.imports.bulk import foreign_key_triggers_may_be_off
 from xingfu.registry.imports.reader import open_table
 from xingfu.registry.imports.services import import_create, import_run
 from xingfu.registry.imports.testing import HEADINGS
@@ -142,6 +151,25 @@ def _delete_imported(after: dict[str, int]) -> None:
             if model is Household:
                 cursor.execute(f"UPDATE {table} SET head_id = NULL WHERE id > %s", [after["household"]])
             cursor.execute(f"DELETE FROM {table} WHERE id > %s", [after[str(model._meta.model_name)]])
+    if connection.vendor == "postgresql":
+        # Without it the next run would insert beside a million dead index entries.
+        with connection.cursor() as cursor:
+            tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in (Person, Household, Membership))
+            cursor.execute(f"VACUUM (ANALYZE) {tables}")
+
+
+def _backend_cpu_seconds() -> float | None:
+    """CPU seconds of this connection's PostgreSQL backend so far, if the server runs on this machine."""
+    if connection.vendor != "postgresql":
+        return None
+    connection.ensure_connection()
+    pid = connection.connection.info.backend_pid
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def run(*, rows: int, sample: int, seed: int, keep: bool = False, **_: Any) -> dict[str, Any]:
@@ -171,10 +199,15 @@ def run(*, rows: int, sample: int, seed: int, keep: bool = False, **_: Any) -> d
             for m in (Person, Household, Membership, LifeEvent)
         }
         ImportBatch.objects.filter(file_name=path.name, uploaded_by=user).delete()
+        triggers = "off" if foreign_key_triggers_may_be_off(Person, Household, Membership) else "on"
         with stopwatch() as upload:
             batch = import_create(actor=user, file_name=path.name, content=path.read_bytes())
+        load_before = os.getloadavg()[0]
+        backend_before, python_before = _backend_cpu_seconds(), time.process_time()
         with stopwatch() as t:
             batch = import_run(batch=batch)
+        backend_after, python_after = _backend_cpu_seconds(), time.process_time()
+        load_after = os.getloadavg()[0]
     if batch.status != ImportStatus.DONE:
         raise RuntimeError(f"the import did not succeed: {batch.message} {batch.report[:5]}")
     result = {
@@ -189,6 +222,14 @@ def run(*, rows: int, sample: int, seed: int, keep: bool = False, **_: Any) -> d
         "file_mb": round(size_mb, 1),
         "generate_seconds": round(generation["seconds"], 1),
         "upload_seconds": round(upload["seconds"], 2),
+        "python_cpu_seconds": round(python_after - python_before, 1),
+        "postgres_cpu_seconds": (
+            round(backend_after - backend_before, 1)
+            if backend_after is not None and backend_before is not None
+            else None
+        ),
+        "foreign_key_triggers": triggers,
+        "load_avg": [round(load_before, 1), round(load_after, 1)],
     }
     # Shown before the clean-up, which may take a while.
     print(json.dumps({"bench": "import", **result}), file=sys.stderr, flush=True)
