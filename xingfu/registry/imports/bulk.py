@@ -7,7 +7,7 @@ can point at persons and households without reading anything back.
 """
 
 import json
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -129,11 +129,40 @@ def timestamp(value: datetime) -> Any:
     return connection.ops.adapt_datetimefield_value(value)
 
 
+# What COPY's text format writes for a backslash, tab, newline and carriage return inside a value.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_text(value: str) -> str:
+    """``value`` as a field of a line in COPY's text format (``CopyIn.lines``)."""
+    return value.translate(_COPY_ESCAPES)
+
+
+class CopyIn:
+    """An open ``COPY ... FROM STDIN`` (``copy_rows``)."""
+
+    def __init__(self, copy: Any) -> None:
+        self._copy = copy
+
+    def rows(self, rows: Iterable[Sequence[Any]]) -> int:
+        """Write ``rows`` (tuples in the order of the fields); returns how many."""
+        write_row = self._copy.write_row
+        count = 0
+        for row in rows:
+            write_row(row)
+            count += 1
+        return count
+
+    def lines(self, text: str) -> None:
+        """Write rows already in COPY's text format: one line each, fields separated by tabs, ``\\N`` for
+        null, text through ``copy_text``. Cheaper than ``rows`` for a million rows of known types."""
+        self._copy.write(text)
+
+
 @contextmanager
-def copy_rows(model: type[models.Model], fields: Sequence[str]) -> Iterator[Callable[[Iterable[Sequence[Any]]], int]]:
+def copy_rows(model: type[models.Model], fields: Sequence[str]) -> Iterator[CopyIn]:
     """PostgreSQL only: a ``COPY`` into ``model``'s table that stays open while rows come, so that the server
-    stores them while the caller prepares the next ones. Yields ``write``, which takes rows (tuples in the
-    order of ``fields``) and returns how many it wrote. A row the table refuses (a constraint, a unique index)
+    stores them while the caller prepares the next ones. A row the table refuses (a constraint, a unique index)
     makes the block raise, at the latest when it ends."""
     table = connection.ops.quote_name(_table(model))
     columns = ", ".join(connection.ops.quote_name(c) for c in _columns(model, fields))
@@ -142,24 +171,15 @@ def copy_rows(model: type[models.Model], fields: Sequence[str]) -> Iterator[Call
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
     ):
-        write_row = copy.write_row
-
-        def write(rows: Iterable[Sequence[Any]]) -> int:
-            count = 0
-            for row in rows:
-                write_row(row)
-                count += 1
-            return count
-
-        yield write
+        yield CopyIn(copy)
 
 
 def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Insert ``rows`` (tuples of values in the order of ``fields``) into ``model``'s table; returns how many.
     Runs in the caller's transaction. A primary key left out of ``fields`` is given by the database."""
     if connection.vendor == "postgresql":
-        with copy_rows(model, fields) as write:
-            return write(rows)
+        with copy_rows(model, fields) as copy:
+            return copy.rows(rows)
     table = connection.ops.quote_name(_table(model))
     columns = ", ".join(connection.ops.quote_name(c) for c in _columns(model, fields))
     count = 0

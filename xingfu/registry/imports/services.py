@@ -31,6 +31,7 @@ from xingfu.orgunits.models import OrgUnit
 from xingfu.registry.imports.bulk import (
     bulk_write_settings,
     copy_rows,
+    copy_text,
     foreign_key_triggers_off,
     foreign_key_triggers_on,
     insert_rows,
@@ -46,6 +47,8 @@ from xingfu.registry.models_imports import LIVE_STATUSES, ImportBatch, ImportSta
 from xingfu.registry.pinyin import name_pinyin
 
 logger = logging.getLogger(__name__)
+
+NULL = "\\N"  # in COPY's text format
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
@@ -261,15 +264,15 @@ class _PersonsCopy:
 
     def __init__(self, copying: ExitStack, person_ids: list[int]) -> None:
         self.copying = copying
-        self.write_rows = copying.enter_context(copy_rows(Person, PERSON_FIELDS))
+        self.copy = copying.enter_context(copy_rows(Person, PERSON_FIELDS))
         self.person_ids = person_ids
-        self.now = timestamp(timezone.now())
+        self.now = str(timestamp(timezone.now()))
         self.pinyin: dict[str, tuple[str, str]] = {}
 
     def write(self, plan: Plan, first: int) -> None:
         if len(plan.persons) > len(self.person_ids):  # more rows than the file's line count said
             raise _StartAgain
-        self.write_rows(person_rows(plan, first, self.person_ids, self.now, self.pinyin))
+        self.copy.lines(person_lines(plan, first, self.person_ids, self.now, self.pinyin))
 
     def end(self) -> None:
         self.copying.close()
@@ -319,6 +322,23 @@ def person_rows(
             person_ids[i], name, py[0], py[1], sex, birth, id_number, phone, PersonStatus.ALIVE.value, None,
             households[hh].village_id, now, now,
         )  # fmt: skip
+
+
+def person_lines(plan: Plan, first: int, person_ids: list[int], now: str, pinyin: dict[str, tuple[str, str]]) -> str:
+    """``person_rows`` as lines of COPY's text format (``CopyIn.lines``), at half the cost for a million."""
+    households = plan.households
+    alive = PersonStatus.ALIVE.value
+    lines = []
+    for i in range(first, len(plan.persons)):
+        _row, hh, name, sex, birth, id_number, _rel, phone = plan.persons[i]
+        py = pinyin.get(name)
+        if py is None:
+            py = pinyin[name] = name_pinyin(name)
+        lines.append(
+            f"{person_ids[i]}\t{copy_text(name)}\t{py[0]}\t{py[1]}\t{sex}\t{birth.isoformat()}\t{id_number or NULL}"
+            f"\t{copy_text(phone)}\t{alive}\t{NULL}\t{households[hh].village_id}\t{now}\t{now}\n"
+        )
+    return "".join(lines)
 
 
 def write_plan(
