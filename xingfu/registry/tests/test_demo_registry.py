@@ -133,13 +133,14 @@ def test_adults_have_phones_and_subdistrict_households_are_urban(villages: None)
     assert Household.objects.filter(residence="rural").count() > 0.7 * Household.objects.count()
 
 
-def test_sex_at_birth_parameters_rise_with_birth_order_and_in_the_two_towns() -> None:
+def test_sex_at_birth_is_normal_but_at_second_births_and_at_third_births_in_the_two_towns() -> None:
     town = "370406101"
-    assert _boy_probability(1, town) == pytest.approx(105 / 205)
-    assert _boy_probability(2, town) == pytest.approx(112 / 212)
-    assert _boy_probability(4, town) == pytest.approx(125 / 225)
+    assert _boy_probability(1, town) == pytest.approx(106 / 206)
+    assert _boy_probability(2, town) == pytest.approx(110 / 210)
+    assert _boy_probability(4, town) == pytest.approx(106 / 206)  # normal: not alerted at third births
     for high in HIGH_SRB_TOWNS:
         assert _boy_probability(1, high) == _boy_probability(1, town)
+        assert _boy_probability(2, high) == _boy_probability(2, town)
         assert _boy_probability(3, high) == pytest.approx(150 / 250)
 
 
