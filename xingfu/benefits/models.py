@@ -8,46 +8,16 @@ the bank confirms them. The ledger, fund transactions and application decisions 
 new rows (a reversal, a new decision), never edits.
 """
 
-from typing import Any, NoReturn
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from xingfu.core.append_only import AppendOnlyModel
+
 # "programme" is also care's word (a care programme, 服务项目); the benefit programme (扶助项目) has its context.
 _PROGRAMME = pgettext_lazy("benefit programme", "programme")
-
-
-class AppendOnlyError(Exception):
-    """Raised when code tries to change or delete a row of an insert-only table."""
-
-
-class _AppendOnlyQuerySet(models.QuerySet[Any]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError(f"{self.model.__name__} rows are insert-only")
-
-    def delete(self) -> NoReturn:  # type: ignore[override]
-        raise AppendOnlyError(f"{self.model.__name__} rows are insert-only")
-
-
-class _AppendOnly(models.Model):
-    """Rows are written once: ``save`` of an existing row and ``delete`` refuse (like the audit trail)."""
-
-    objects = _AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError(f"{type(self).__name__} rows are insert-only")
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError(f"{type(self).__name__} rows are insert-only")
 
 
 # --- programmes -------------------------------------------------------------------------------------------
@@ -384,7 +354,7 @@ class LedgerKind(models.TextChoices):
     REVERSAL = "reversal", _("Reversal")
 
 
-class LedgerEntry(_AppendOnly):
+class LedgerEntry(AppendOnlyModel):
     """Money paid out (as the bank confirmed it) or a reversal of such a payment. Insert-only: a correction
     is a reversal entry pointing at the payment it cancels. A beneficiary is paid at most once per
     programme and period (``period`` as on ``Entitlement``)."""
@@ -475,7 +445,7 @@ class FundTransactionKind(models.TextChoices):
 FUND_INFLOWS = (FundTransactionKind.BUDGET, FundTransactionKind.DONATION, FundTransactionKind.REFUND)
 
 
-class FundTransaction(_AppendOnly):
+class FundTransaction(AppendOnlyModel):
     """Money into (positive) or out of (negative) a fund; insert-only, the balance is the sum."""
 
     fund = models.ForeignKey(Fund, verbose_name=_("fund"), on_delete=models.PROTECT, related_name="transactions")
@@ -595,7 +565,7 @@ class DecisionStep(models.TextChoices):
     REJECT = "reject", pgettext_lazy("application decision", "Rejected")
 
 
-class ApplicationDecision(_AppendOnly):
+class ApplicationDecision(AppendOnlyModel):
     """One step on an application, insert-only (openIMIS style): a review, then an approval with the amount
     or a rejection. The latest one decides the application's status."""
 

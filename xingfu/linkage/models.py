@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from xingfu.core.append_only import AppendOnlyModel
 from xingfu.registry.models import Sex
 
 
@@ -276,15 +277,7 @@ class PersonMerge(models.Model):
         return f"{self.merged_id} → {self.survivor_id}"
 
 
-class DecisionQuerySet(models.QuerySet["Decision"]):
-    def update(self, **kwargs: object) -> int:
-        raise TypeError("Decisions are insert-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise TypeError("Decisions are insert-only.")
-
-
-class Decision(models.Model):
+class Decision(AppendOnlyModel):
     """What a reviewer (or, for the same ID number, the system) decided on a candidate. Insert-only: a
     decision is never changed or removed, and a pair once decided is never proposed again."""
 
@@ -319,8 +312,6 @@ class Decision(models.Model):
         "orgunits.OrgUnit", verbose_name=_("org unit"), on_delete=models.PROTECT, related_name="+"
     )
 
-    objects = DecisionQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
@@ -335,11 +326,3 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pair_key}: {self.verdict}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise TypeError("Decisions are insert-only.")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise TypeError("Decisions are insert-only.")

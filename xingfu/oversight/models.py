@@ -6,17 +6,13 @@ Every record belongs to an org unit (a facility's village or town; a tip-off's o
 by that unit's path.
 """
 
-from typing import Any, NoReturn
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-
-class AppendOnlyError(Exception):
-    pass
+from xingfu.core.append_only import AppendOnlyModel
 
 
 class FacilityKind(models.TextChoices):
@@ -194,15 +190,7 @@ class DeviceEventKind(models.TextChoices):
     OPERATORS = "operators", _("Operators changed")
 
 
-class AppendOnlyQuerySet(models.QuerySet[Any]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("this history is append-only")
-
-    def delete(self) -> NoReturn:  # type: ignore[override]
-        raise AppendOnlyError("this history is append-only")
-
-
-class DeviceEvent(models.Model):
+class DeviceEvent(AppendOnlyModel):
     """The device's history (append-only): recorded, registered, moved, sold, scrapped."""
 
     device = models.ForeignKey(UltrasoundDevice, on_delete=models.PROTECT, related_name="events")
@@ -226,8 +214,6 @@ class DeviceEvent(models.Model):
     )
     recorded_at = models.DateTimeField(pgettext_lazy("time recorded", "recorded"), auto_now_add=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("device event")
         verbose_name_plural = _("device events")
@@ -235,14 +221,6 @@ class DeviceEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device_id} {self.kind} {self.on}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("device events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]
-        raise AppendOnlyError("device events are append-only")
 
 
 # --- Inspections ----------------------------------------------------------------------------------------

@@ -5,9 +5,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
-from xingfu.audit.models import AppendOnlyError, AuditEvent
+from xingfu.audit.models import AuditEvent
 from xingfu.audit.services import audit_record, audit_sensitive_read, field_changes
 from xingfu.audit.verify import audit_chain_verify
+from xingfu.core.append_only import AppendOnlyError
 
 
 def _write_events(n: int, unit: Any) -> list[AuditEvent]:

@@ -7,11 +7,12 @@ from typing import Any
 import pytest
 
 from xingfu.accounts.roles import Role
-from xingfu.benefits.models import AppendOnlyError, ApplicationDecision, ApplicationStatus, CycleStatus, FundTransaction
+from xingfu.benefits.models import ApplicationDecision, ApplicationStatus, CycleStatus, FundTransaction
 from xingfu.benefits.services.applications import application_decide, application_review, application_submit
 from xingfu.benefits.services.cycles import cycle_approve, cycle_prepare
 from xingfu.benefits.services.payments import cycle_results_import
 from xingfu.benefits.tests.factories import D, family
+from xingfu.core.append_only import AppendOnlyError
 from xingfu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from xingfu.core.testing import make_user
 

@@ -12,7 +12,6 @@ from openpyxl import load_workbook
 from xingfu.accounts.roles import Role
 from xingfu.audit.models import AuditEvent
 from xingfu.benefits.models import (
-    AppendOnlyError,
     CycleStatus,
     Entitlement,
     EntitlementStatus,
@@ -24,6 +23,7 @@ from xingfu.benefits.services import cycles as cycle_services
 from xingfu.benefits.services.cycles import cycle_approve, cycle_cancel, cycle_prepare, cycles_prepare
 from xingfu.benefits.services.payments import BANK_COLUMNS, cycle_export, cycle_results_import, ledger_reverse
 from xingfu.benefits.tests.factories import D, Family, family
+from xingfu.core.append_only import AppendOnlyError
 from xingfu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from xingfu.core.testing import make_user
 from xingfu.registry.models import Person

@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 
 from xingfu.audit.models import AuditEvent
+from xingfu.core.append_only import AppendOnlyError
 from xingfu.linkage import services
 from xingfu.linkage.models import Candidate, CandidateBand, Decision, LinkRun, LinkRunStatus, Proposal, Verdict
 from xingfu.linkage.synthetic import HOMOPHONES
@@ -129,11 +130,11 @@ def test_a_decision_is_final(
     decision = services.candidate_decide(actor=town_officer, candidate=candidate, verdict="reject")
     with pytest.raises(Conflict):
         services.candidate_decide(actor=town_officer, candidate=candidate, verdict="accept")
-    with pytest.raises(TypeError):
+    with pytest.raises(AppendOnlyError):
         decision.save()
-    with pytest.raises(TypeError):
+    with pytest.raises(AppendOnlyError):
         Decision.objects.filter(pk=decision.pk).update(reason="changed")
-    with pytest.raises(TypeError):
+    with pytest.raises(AppendOnlyError):
         Decision.objects.filter(pk=decision.pk).delete()
 
 

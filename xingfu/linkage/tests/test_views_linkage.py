@@ -177,7 +177,8 @@ def test_a_new_person_joins_the_household_the_reviewer_names_by_its_number(
     assert 'name="household_number"' in page and home.orgunit.name in page
 
     wrong = client.post(
-        f"/linkage/candidates/{candidate.pk}/", {"verdict": "accept", "household_number": "NO-SUCH", "relation": "other"}
+        f"/linkage/candidates/{candidate.pk}/",
+        {"verdict": "accept", "household_number": "NO-SUCH", "relation": "other"},
     )
     assert wrong.status_code == 400 and "No household numbered NO-SUCH" in wrong.content.decode()
     assert not Decision.objects.exists()

@@ -6,8 +6,9 @@ from typing import Any
 import pytest
 from django.utils import translation
 
+from xingfu.core.append_only import AppendOnlyError
 from xingfu.core.errors import Conflict, ValidationFailed
-from xingfu.oversight.models import AppendOnlyError, DeviceEvent, UltrasoundDevice
+from xingfu.oversight.models import DeviceEvent, UltrasoundDevice
 from xingfu.oversight.services.devices import device_move, device_scrap, device_sell, device_update
 from xingfu.oversight.tests.factories import days_ago, make_device, make_facility
 
