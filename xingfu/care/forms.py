@@ -18,15 +18,8 @@ from xingfu.care.models import (
     RiskColour,
     Stage,
 )
-from xingfu.core.errors import XingfuError
 
 DATE = forms.DateInput(attrs={"type": "date"})
-
-
-def show_error(form: forms.Form, error: XingfuError) -> None:
-    """A service's refusal shown on the field it names (or on the form)."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, str(error.message))
 
 
 class _Form(forms.Form):

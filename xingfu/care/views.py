@@ -32,6 +32,7 @@ from xingfu.care.access import (
 from xingfu.care.models import CareProgrammeKind, CheckItem, EnrollmentStatus, RiskColour
 from xingfu.care.schedule import WORKLIST_DAYS, expected_delivery, gestation
 from xingfu.core.errors import NotFound, ValidationFailed, XingfuError
+from xingfu.core.pages import form_page
 from xingfu.orgunits.models import Level, OrgUnit
 
 PAGE_SIZE = 25
@@ -59,20 +60,7 @@ def _record(
     context: dict[str, Any],
     template: str = "care/form.html",
 ) -> HttpResponse:
-    """POST: validate, call the service, redirect with a message; a refusal is shown by its field and nothing
-    was written (the service rolled back). GET: the empty form."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = action(form)
-        except XingfuError as error:
-            if error.status_code == 403:
-                raise
-            forms.show_error(form, error)
-        else:
-            messages.success(request, message)
-            return redirect(success(result))
-    status = 400 if request.method == "POST" else 200
-    return render(request, template, {"form": form, **context}, status=status)
+    return form_page(request, form, action=action, success=success, message=message, template=template, context=context)
 
 
 # --- home, worklists --------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Forms of the registry pages. They parse input; the rules live in the services, whose refusals the
-views put back next to the field they name (``show_error``)."""
+views put back next to the field they name (``core.pages.show_error``)."""
 
 from typing import Any
 
@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from xingfu.accounts.access import access_orgunits
-from xingfu.core.errors import XingfuError
 from xingfu.orgunits.models import Level, OrgUnit
 from xingfu.registry.models import (
     DisabilityGrade,
@@ -34,12 +33,6 @@ class ChoicesForm(forms.Form):
         field = self.fields[name]
         assert isinstance(field, forms.ChoiceField)
         return field
-
-
-def show_error(form: forms.Form, error: XingfuError) -> None:
-    """Attach a service's refusal to the field it names, or to the form as a whole."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, str(error.message))
 
 
 def village_choices(user: Any) -> list[tuple[str, str]]:

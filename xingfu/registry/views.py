@@ -7,11 +7,10 @@ only in the response to a reveal, which the service audits.
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 from xingfu.accounts.access import access_orgunit_by_code, access_orgunits, require, scope_of
 from xingfu.accounts.roles import Perm
 from xingfu.core.errors import ValidationFailed
+from xingfu.core.pages import form_page
 from xingfu.orgunits.models import Level
 from xingfu.registry import forms, services
 from xingfu.registry.export import CONTENT_TYPE, export_filename, registry_export_xlsx
@@ -118,17 +118,16 @@ def _record(
     message: str,
     context: dict[str, Any],
 ) -> HttpResponse:
-    """POST: validate, call the service, redirect with a message; on a refusal, show it by its field (the
-    service rolled everything back). GET: the empty form."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = action(form.cleaned_data)
-        except ValidationFailed as error:
-            forms.show_error(form, error)
-        else:
-            messages.success(request, message)
-            return redirect(success(result))
-    return render(request, "registry/record.html", {"form": form, **context})
+    """The record page: the form, then the service called with its cleaned data (``core.pages.form_page``)."""
+    return form_page(
+        request,
+        form,
+        action=lambda f: action(f.cleaned_data),
+        success=success,
+        message=message,
+        template="registry/record.html",
+        context=context,
+    )
 
 
 def _nothing_to_record(request: HttpRequest, title: str, empty: str, **context: Any) -> HttpResponse:
