@@ -86,7 +86,8 @@ class HouseholdUpdateSerializer(serializers.Serializer[Any]):
 
 class MemberRelationSerializer(serializers.Serializer[Any]):
     person = _ref("A current member.")
-    relation = serializers.ChoiceField(choices=[c for c in Relation.choices if c[0] != Relation.HEAD])
+    # All relations, "head" included, so the schema shares one Relation enum; the service refuses a second head.
+    relation = serializers.ChoiceField(choices=Relation.choices)
 
 
 class HeadChangeSerializer(serializers.Serializer[Any]):
