@@ -34,7 +34,8 @@ from xingfu.outreach.access import (
     access_trainings,
 )
 from xingfu.outreach.models import Attendance, Campaign, Event, EventKind, MediaPiece, Training
-from xingfu.registry.models import Person
+from xingfu.registry.models import Person, PersonStatus
+from xingfu.registry.selectors import person_search
 
 # The kinds of activity the coverage view shows per village: the event kinds, and trainings held there.
 TRAINING = "training"
@@ -130,20 +131,12 @@ def media_for_user(user: Any, *, q: str = "", outlet: str = "", year: int | None
 
 
 def persons_search(user: Any, q: str, *, limit: int = 20) -> QuerySet[Person]:
-    """Residents in the user's scope matching a resident-ID number (whole or its start) or the start of a
-    name (characters, pinyin or initials): to pick an attendee."""
-    text = "".join(q.split()).upper()
-    qs = scoped(user, Person.objects.all(), "orgunit__path").select_related("orgunit")
-    if not text:
-        return qs.none()
-    if text[:1].isdigit():
-        qs = qs.filter(id_number__startswith=text) if len(text) >= 6 else qs.none()
-    else:
-        lowered = q.strip().lower()
-        qs = qs.filter(
-            Q(name__startswith=q.strip()) | Q(pinyin__startswith=lowered) | Q(pinyin_initials__startswith=lowered)
-        )
-    return qs.order_by("name", "id")[:limit]
+    """Residents in the user's scope found as the registry's search finds them (whole resident-ID number or
+    its last digits, name, pinyin or initials; merged-away duplicates left out): to pick an attendee."""
+    if not q.strip():
+        return Person.objects.none()
+    qs = scoped(user, Person.objects.exclude(status=PersonStatus.MERGED), "orgunit__path").select_related("orgunit")
+    return person_search(qs, q).order_by("name", "id")[:limit]
 
 
 # --- a person's training record -------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from xingfu.orgunits.models import OrgUnit
 from xingfu.outreach import services
 from xingfu.outreach.models import Campaign, Event, Training
 from xingfu.registry.models import Person
+from xingfu.registry.pinyin import name_pinyin
 
 # Valid resident-ID numbers (GB 11643 check characters) for test residents.
 ID_NUMBERS = ["370406199001011235", "370406198505052227", "37040619920312002X", "370406197811300012"]
@@ -59,6 +60,13 @@ def make_training(
 
 
 def make_person(village: OrgUnit, *, name: str = "王秀英", id_number: str | None = None, sex: str = "F") -> Person:
+    pinyin, initials = name_pinyin(name)
     return Person.objects.create(
-        name=name, sex=sex, birth_date=dt.date(1990, 1, 1), id_number=id_number, orgunit=village
+        name=name,
+        pinyin=pinyin,
+        pinyin_initials=initials,
+        sex=sex,
+        birth_date=dt.date(1990, 1, 1),
+        id_number=id_number,
+        orgunit=village,
     )

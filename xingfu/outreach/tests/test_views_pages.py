@@ -208,6 +208,9 @@ def test_the_person_search_finds_residents_in_scope_only(
     found = client.get(f"/outreach/trainings/{training.pk}/persons/?q=王", headers={"HX-Request": "true"})
     html = found.content.decode()
     assert "王秀英" in html and "王大明" not in html
+    for q in (ID_NUMBERS[0][-6:], "wang xiu", "wxy"):  # the ID's last digits, pinyin, initials
+        found = client.get(f"/outreach/trainings/{training.pk}/persons/?q={q}", headers={"HX-Request": "true"})
+        assert "王秀英" in found.content.decode(), q
 
 
 def test_a_persons_training_record_page_shows_the_total_hours(
