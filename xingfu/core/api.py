@@ -46,7 +46,7 @@ class Pagination(PageNumberPagination):
         return super().paginate_queryset(queryset, request, view)
 
 
-class _CappedPaginator(Paginator):
+class CappedPaginator(Paginator):
     """Counts no further than ``limit`` + 1 rows. Up to the limit everything is as in Django's paginator; past
     it the count is not known, so a page is found by reading it (one row more than fits tells whether another
     page follows), and only the last page's number needs every row counted."""
@@ -113,7 +113,7 @@ class CappedCountPagination(Pagination):
     matching half a million persons then costs a page, not a count of half a million rows. Every page can still
     be read, ``next`` included; only ``?page=last`` counts every row to find the end."""
 
-    django_paginator_class = _CappedPaginator
+    django_paginator_class = CappedPaginator
     # No browsable-API page links: drawing them needs the number of pages, that is, counting every row.
     template = None
 
@@ -123,7 +123,7 @@ class CappedCountPagination(Pagination):
         return super().get_page_number(request, paginator)
 
     def get_paginated_response(self, data: Any) -> Response:
-        assert self.page is not None and isinstance(self.page.paginator, _CappedPaginator)
+        assert self.page is not None and isinstance(self.page.paginator, CappedPaginator)
         paginator = self.page.paginator
         return Response(
             {
@@ -137,7 +137,7 @@ class CappedCountPagination(Pagination):
 
     def get_paginated_response_schema(self, schema: Any) -> dict[str, Any]:
         response = super().get_paginated_response_schema(schema)
-        limit = _CappedPaginator.limit
+        limit = CappedPaginator.limit
         properties = response["properties"]
         properties["count"] = {
             "type": "integer",

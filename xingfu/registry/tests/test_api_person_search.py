@@ -121,7 +121,7 @@ def test_pinyin_finds_initials_the_start_or_letters_in_order(
 @pytest.fixture
 def count_limit(monkeypatch: pytest.MonkeyPatch) -> int:
     """Counting stops at 1,000 matches; 3 here, so that a few persons pass it."""
-    monkeypatch.setattr(core_api._CappedPaginator, "limit", 3)
+    monkeypatch.setattr(core_api.CappedPaginator, "limit", 3)
     return 3
 
 

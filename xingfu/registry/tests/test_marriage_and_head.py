@@ -309,3 +309,23 @@ def test_the_registry_home_leads_importers_to_the_import_page(town_officer: Any,
         client.force_login(user)
         page = client.get(reverse("registry-home")).content.decode()
         assert (reverse("registry-import") in page) is offered
+
+
+def test_a_long_person_list_counts_no_further_than_its_limit_and_still_pages(
+    village_worker: Any, home: Household, monkeypatch: Any
+) -> None:
+    from xingfu.core import api as core_api
+
+    for i in range(7):
+        factories.person(village_worker, home, f"张{'一二三四五六七'[i]}", birth_date=D(1990, 1, 1 + i))
+    monkeypatch.setattr(core_api.CappedPaginator, "limit", 4)
+    monkeypatch.setattr("xingfu.registry.views.PAGE_SIZE", 3)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(village_worker)
+    first = client.get(reverse("registry-home")).content.decode()
+    assert 'data-testid="capped-count"' in first and "more than 4" in first
+    names = set()
+    for number in (1, 2, 3):
+        html = client.get(reverse("registry-home"), {"page": number}).content.decode()
+        names |= {n for n in ("张一", "张二", "张三", "张四", "张五", "张六", "张七") if n in html}
+    assert len(names) == 7  # the third page, past the count's limit, is still read
