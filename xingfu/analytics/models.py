@@ -11,13 +11,13 @@ divide), and makes the batch current only once it is complete. Readers always re
 quality). Indicators that count births or people are ``targetable=False`` and no scorecard line may use them.
 """
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+
+from xingfu.core.append_only import AppendOnlyModel
 
 
 class IndicatorPeriodType(models.TextChoices):
@@ -272,7 +272,7 @@ class DecisionKind(models.TextChoices):
     NONE = "none", _("Neither")
 
 
-class ScorecardDecision(models.Model):
+class ScorecardDecision(AppendOnlyModel):
     """The reward or penalty decided for one assessed town or department, by whom, on what score.
 
     Insert-only: a change of mind is a new decision; the evidence is kept as it was when decided."""
@@ -302,12 +302,3 @@ class ScorecardDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.town_id or self.department}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # Decisions are a record: written once (as the benefits ledger is).
-        if not self._state.adding:
-            raise ValueError("scorecard decisions are insert-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ValueError("scorecard decisions are insert-only")

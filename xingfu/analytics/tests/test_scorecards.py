@@ -13,6 +13,7 @@ from xingfu.analytics.services.refresh import refresh_run
 from xingfu.analytics.services.scorecards import decision_record, scorecard_create, scorecard_line_add
 from xingfu.analytics.tests.factories import births, indicator
 from xingfu.audit.models import AuditEvent
+from xingfu.core.append_only import AppendOnlyError
 from xingfu.core.errors import Conflict, PermissionDenied, ValidationFailed
 
 
@@ -164,10 +165,12 @@ def test_a_decision_keeps_the_score_and_evidence_and_is_audited(scored: Any, dis
 def test_decisions_are_insert_only(scored: Any, district_admin: Any, town: Any) -> None:
     decision = decision_record(actor=district_admin, scorecard=scored, kind="none", note="无", town=town)
     decision.note = "改"
-    with pytest.raises(ValueError, match="insert-only"):
+    with pytest.raises(AppendOnlyError):
         decision.save()
-    with pytest.raises(ValueError, match="insert-only"):
+    with pytest.raises(AppendOnlyError):
         decision.delete()
+    with pytest.raises(AppendOnlyError):
+        ScorecardDecision.objects.filter(pk=decision.pk).update(note="改")
     assert ScorecardDecision.objects.get().note == "无"
 
 
