@@ -1,14 +1,14 @@
 """The demo district's sex ratio at birth, as the page reads it: at third and later births exactly the two towns
-the generator makes markedly higher (城头镇, 冯卯镇: SRB 150) are alerted, the eight ordinary towns (106, normal)
+the generator makes markedly higher (城头镇, 冯卯镇: SRB 150) are alerted, the eight ordinary towns (105, normal)
 are not, and neither is any village of those eight, however wild small numbers make it look.
 
 Births are pooled 1980–2026, the whole span of the series: from 2014 alone a demo of this size has too few third
 births in a town (under the alert's floor of 100) for a ratio of 150 to be credible. 150,000 persons give each
 high town about 450–500 third births; on town sizes like these both are found in about 93 % of simulated
-districts (300,000 persons: all). An ordinary town at 106 is alerted by chance in about 5 % of them (the alert is
-a 95 % rule per town), so roughly one seed in three would show a third town; this seed shows none (西集镇 comes
-closest, P(SRB > 107) = 0.92). A change to the generator that moves an ordinary town over the line is worth a
-look, but is not necessarily a bug.
+districts (300,000 persons: all). An ordinary town is alerted by chance now and then (the alert is a 95 % rule
+per town; at 106 about 5 % of the time, less at 105), so some seeds would show a third town; this seed shows
+none. A change to the generator that moves an ordinary town over the line is worth a look, but is not
+necessarily a bug.
 """
 
 from typing import Any
