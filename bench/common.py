@@ -1,5 +1,6 @@
 """Helpers shared by the benchmarks: timing, percentiles, memory, the database in use."""
 
+import os
 import resource
 import statistics
 import sys
@@ -52,3 +53,18 @@ def latency_ms(call: Callable[[], Any], repeat: int) -> dict[str, float]:
         "p95_ms": round(percentile(samples, 95), 2),
         "mean_ms": round(statistics.fmean(samples), 2),
     }
+
+
+def postgres_backend_cpu_seconds() -> float | None:
+    """CPU seconds this connection's PostgreSQL backend has used so far (the server on this machine only), or
+    None: on a shared, loaded machine the wall-clock time says more about the neighbours than about the query."""
+    if connection.vendor != "postgresql":
+        return None
+    connection.ensure_connection()
+    pid = connection.connection.info.backend_pid
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

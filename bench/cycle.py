@@ -13,7 +13,6 @@ generated first (and then dominates the memory). Everything the run writes is ro
 
 import argparse
 import datetime
-import os
 import random
 import resource
 from decimal import Decimal
@@ -22,7 +21,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Q
 
-from bench.common import peak_rss_mb, stopwatch
+from bench.common import peak_rss_mb, postgres_backend_cpu_seconds, stopwatch
 from xingfu.accounts.roles import Role
 from xingfu.benefits.demo import demo_programmes
 from xingfu.benefits.models import CycleStatus, Entitlement, Programme
@@ -164,10 +163,10 @@ def run(*, persons: int, period: str, sample: int, seed: int, serial: bool = Fal
         "serial": serial,
     }
     with transaction.atomic():
-        db_cpu, own_cpu = _backend_cpu(), _own_cpu()
+        db_cpu, own_cpu = postgres_backend_cpu_seconds(), _own_cpu()
         with stopwatch() as timed:
             cycles = cycles_prepare(actor=preparer, programmes=programmes, period=period, scope=district)
-        db_after = _backend_cpu()
+        db_after = postgres_backend_cpu_seconds()
         result["cpu_seconds"] = round(
             (db_after - db_cpu if db_after is not None and db_cpu is not None else 0) + _own_cpu() - own_cpu, 3
         )
@@ -198,23 +197,6 @@ def run(*, persons: int, period: str, sample: int, seed: int, serial: bool = Fal
         database_load=_load(),
     )
     return result
-
-
-def _backend_cpu() -> float | None:
-    """CPU seconds the database server process of this connection has used (PostgreSQL on this machine only):
-    on a shared, loaded machine the wall-clock time says more about the neighbours than about the query."""
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    ticks = os.sysconf("SC_CLK_TCK")
-    return (int(fields[11]) + int(fields[12])) / ticks
 
 
 def _own_cpu() -> float:

@@ -32,7 +32,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
-from bench.common import stopwatch
+from bench.common import postgres_backend_cpu_seconds, stopwatch
 from xingfu.accounts.roles import Role
 from xingfu.core.testing import ensure_district
 from xingfu.demo.loader import demo_villages
@@ -158,20 +158,6 @@ def _delete_imported(after: dict[str, int]) -> None:
             cursor.execute(f"VACUUM (ANALYZE) {tables}")
 
 
-def _backend_cpu_seconds() -> float | None:
-    """CPU seconds of this connection's PostgreSQL backend so far, if the server runs on this machine."""
-    if connection.vendor != "postgresql":
-        return None
-    connection.ensure_connection()
-    pid = connection.connection.info.backend_pid
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def run(*, rows: int, sample: int, seed: int, keep: bool = False, **_: Any) -> dict[str, Any]:
     ensure_district()
     demo_villages(seed=2026)
@@ -205,10 +191,10 @@ def run(*, rows: int, sample: int, seed: int, keep: bool = False, **_: Any) -> d
         with stopwatch() as upload:
             batch = import_create(actor=user, file_name=path.name, content=path.read_bytes())
         load_before = os.getloadavg()[0]
-        backend_before, python_before = _backend_cpu_seconds(), time.process_time()
+        backend_before, python_before = postgres_backend_cpu_seconds(), time.process_time()
         with stopwatch() as t:
             batch = import_run(batch=batch)
-        backend_after, python_after = _backend_cpu_seconds(), time.process_time()
+        backend_after, python_after = postgres_backend_cpu_seconds(), time.process_time()
         load_after = os.getloadavg()[0]
     if batch.status != ImportStatus.DONE:
         raise RuntimeError(f"the import did not succeed: {batch.message} {batch.report[:5]}")

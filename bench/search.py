@@ -22,7 +22,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from rest_framework.test import APIClient
 
-from bench.common import percentile, stopwatch
+from bench.common import percentile, postgres_backend_cpu_seconds, stopwatch
 from xingfu.accounts.roles import Role
 from xingfu.core.testing import ensure_district
 from xingfu.demo.loader import demo_villages
@@ -105,21 +105,6 @@ def _explain(user: Any, kinds: dict[str, list[str]]) -> None:
         print(persons.order_by("orgunit_id", "pinyin", "id").values_list("pk", flat=True)[:50].explain(analyze=True))
 
 
-def _postgres_cpu_seconds() -> float | None:
-    """CPU seconds used so far by this connection's PostgreSQL backend (same host), or None."""
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def run(
     *, persons: int, queries: int, baseline_queries: int, seed: int, scope: str, explain: bool, **_: Any
 ) -> dict[str, Any]:
@@ -141,7 +126,7 @@ def run(
     samples: dict[str, list[float]] = {}
     counted_past_limit = 0
     # CPU time, unlike wall-clock time, hardly depends on what else the shared machine is doing.
-    python_cpu, postgres_cpu = time.process_time(), _postgres_cpu_seconds()
+    python_cpu, postgres_cpu = time.process_time(), postgres_backend_cpu_seconds()
     with stopwatch() as t:
         for kind, qs in kinds.items():
             samples[kind] = []
@@ -154,7 +139,7 @@ def run(
                 assert body["count"] >= 1, (kind, q)
                 counted_past_limit += not body["count_exact"]
     python_cpu = time.process_time() - python_cpu
-    postgres_cpu_after = _postgres_cpu_seconds()
+    postgres_cpu_after = postgres_backend_cpu_seconds()
     every = [s for kind in samples.values() for s in kind]
     with stopwatch() as naive:
         for q in kinds["name"][:baseline_queries]:
